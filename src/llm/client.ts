@@ -1,0 +1,286 @@
+/**
+ * Model calls through the `openai` SDK, for every provider: one client per
+ * endpoint, each request shaped by the provider's rules, each reply read and
+ * validated. Usage is kept even when a reply is unusable: it was billed.
+ */
+import OpenAI from 'openai'
+import { NO_USAGE, type Usage } from '../cost/cost'
+import type { PromptCall } from '../prompt/build'
+import {
+  readUsage,
+  REPLY_SCHEMA,
+  requestRules,
+  type ProviderName,
+  type RequestRules,
+} from './providers'
+import { parseReply, ReplyFormatError, type Reply } from './reply'
+
+/** Where calls go: a provider's base URL, key and model. */
+export interface ModelEndpoint {
+  readonly provider: ProviderName
+  readonly model: string
+  readonly baseUrl: string
+  /** Absent for self-hosted servers that need no key. */
+  readonly apiKey?: string
+  /** The input that holds the key, for error messages. */
+  readonly keyInput?: string
+  /** The input that names the model, for error messages. */
+  readonly modelInput: string
+}
+
+export interface ClientOptions {
+  /** The deadline of one attempt. */
+  readonly timeoutMs: number
+  readonly maxRetries: number
+  /** A stable key for OpenAI's prompt cache routing. */
+  readonly promptCacheKey?: string
+}
+
+export interface CallResult {
+  readonly usage: Usage
+  /** The model that answered, as the provider named it. */
+  readonly model: string
+  readonly startedAt: Date
+  readonly durationMs: number
+  readonly reply?: Reply
+  readonly error?: CallError
+}
+
+export interface CallError {
+  readonly message: string
+  /**
+   * True when every other call would fail the same way (a bad key, an
+   * unknown model): the run stops instead of repeating it.
+   */
+  readonly fatal: boolean
+}
+
+export interface ModelClient {
+  review(call: PromptCall): Promise<CallResult>
+}
+
+export function createModelClient(
+  endpoint: ModelEndpoint,
+  options: ClientOptions,
+): ModelClient {
+  const client = new OpenAI({
+    apiKey: endpoint.apiKey ?? 'no-key',
+    baseURL: endpoint.baseUrl,
+    // The SDK would otherwise read these from the environment and send an
+    // OpenAI organisation header to every provider.
+    organization: null,
+    project: null,
+    webhookSecret: null,
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    ...(endpoint.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
+  })
+  let rules = requestRules(endpoint.provider, endpoint.model)
+
+  async function review(call: PromptCall): Promise<CallResult> {
+    const startedAt = new Date()
+    const finish = (
+      fields: Omit<CallResult, 'startedAt' | 'durationMs' | 'model'> & {
+        model?: string
+      },
+    ): CallResult => ({
+      model: endpoint.model,
+      ...fields,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+    })
+
+    let completion: OpenAI.Chat.Completions.ChatCompletion
+    try {
+      completion = await create(call)
+    } catch (error) {
+      const adjusted = adjustRules(rules, error)
+      if (!adjusted) return finish({ usage: NO_USAGE, error: describe(error) })
+      // The server rejected a parameter this provider usually takes; ask
+      // again without it and keep the change for the rest of the run.
+      rules = adjusted
+      try {
+        completion = await create(call)
+      } catch (retryError) {
+        return finish({ usage: NO_USAGE, error: describe(retryError) })
+      }
+    }
+
+    const usage = readUsage(completion.usage)
+    const model = completion.model || endpoint.model
+    const choice = completion.choices[0]
+    if (choice?.finish_reason === 'length') {
+      return finish({
+        usage,
+        model,
+        error: {
+          message:
+            `model output truncated at ${rules.tokenLimit}=` +
+            `${rules.maxOutputTokens} (${usage.reasoningTokens} reasoning tokens)`,
+          fatal: false,
+        },
+      })
+    }
+
+    try {
+      const reply = parseReply(choice?.message.content ?? '')
+      return finish({ usage, model, reply })
+    } catch (error) {
+      if (!(error instanceof ReplyFormatError)) throw error
+      return finish({
+        usage,
+        model,
+        error: { message: `unusable reply: ${error.message}`, fatal: false },
+      })
+    }
+  }
+
+  function create(
+    call: PromptCall,
+  ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+    return client.chat.completions.create(
+      requestBody(endpoint.model, call, rules, options.promptCacheKey),
+      // The SDK's timeout stops once headers arrive; this deadline also
+      // covers a body that never ends, across all attempts.
+      {
+        signal: AbortSignal.timeout(
+          options.timeoutMs * (options.maxRetries + 1),
+        ),
+      },
+    )
+  }
+
+  function describe(error: unknown): CallError {
+    return describeError(error, endpoint)
+  }
+
+  return { review }
+}
+
+/** The request body of a call, following the provider's rules. */
+export function requestBody(
+  model: string,
+  call: PromptCall,
+  rules: RequestRules,
+  promptCacheKey?: string,
+): OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming {
+  const body: Record<string, unknown> = {
+    model,
+    messages: call.messages,
+    [rules.tokenLimit]: rules.maxOutputTokens,
+    response_format:
+      rules.responseFormat === 'json_schema'
+        ? { type: 'json_schema', json_schema: REPLY_SCHEMA }
+        : { type: 'json_object' },
+    ...rules.extraBody,
+  }
+  if (rules.temperature !== undefined) body.temperature = rules.temperature
+  if (rules.reasoningEffort) body.reasoning_effort = rules.reasoningEffort
+  if (rules.promptCacheKey && promptCacheKey) {
+    body.prompt_cache_key = promptCacheKey
+  }
+  return body as unknown as OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
+}
+
+/**
+ * Rules changed after a rejected parameter, or undefined when the error is
+ * not one a changed request can fix.
+ */
+function adjustRules(
+  rules: RequestRules,
+  error: unknown,
+): RequestRules | undefined {
+  if (!(error instanceof OpenAI.APIError) || error.status !== 400) {
+    return undefined
+  }
+  const text = `${error.message} ${JSON.stringify(error.error ?? '')}`
+  if (rules.tokenLimit === 'max_tokens' && /max_tokens/.test(text)) {
+    return { ...rules, tokenLimit: 'max_completion_tokens' }
+  }
+  if (rules.temperature !== undefined && /temperature/.test(text)) {
+    const { temperature: _dropped, ...rest } = rules
+    return rest
+  }
+  if (
+    rules.responseFormat === 'json_schema' &&
+    /response_format|json_schema/.test(text)
+  ) {
+    return { ...rules, responseFormat: 'json_object' }
+  }
+  return undefined
+}
+
+/** A provider error in words that say what to change. */
+export function describeError(
+  error: unknown,
+  endpoint: ModelEndpoint,
+): CallError {
+  const where = `${endpoint.provider} (${endpoint.baseUrl})`
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return { message: `${where} did not answer in time`, fatal: false }
+  }
+  if (error instanceof OpenAI.APIUserAbortError) {
+    return { message: `${where} did not answer in time`, fatal: false }
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return {
+      message: `could not reach ${where}: ${error.message}`,
+      fatal: false,
+    }
+  }
+  if (!(error instanceof OpenAI.APIError)) {
+    const message = error instanceof Error ? error.message : String(error)
+    return { message: `call to ${where} failed: ${message}`, fatal: false }
+  }
+
+  const detail = error.message
+  switch (error.status) {
+    case 401:
+      return {
+        message:
+          `${where} rejected the API key (401). Check the ` +
+          `\`${endpoint.keyInput ?? 'API key'}\` input and the secret it reads.`,
+        fatal: true,
+      }
+    case 402:
+      return {
+        message: `${where} reports insufficient balance (402): top up the account. ${detail}`,
+        fatal: true,
+      }
+    case 403:
+      return {
+        message: `${where} refused the request (403): ${detail}`,
+        fatal: true,
+      }
+    case 404:
+      return {
+        message:
+          `${where} does not know the model "${endpoint.model}" (404). ` +
+          `Check the \`${endpoint.modelInput}\` input. ${detail}`,
+        fatal: true,
+      }
+    case 400:
+    case 422:
+      return {
+        message:
+          `${where} rejected the request for "${endpoint.model}" ` +
+          `(${error.status}): ${detail}`,
+        fatal: true,
+      }
+    case 429:
+      return /quota|balance/i.test(detail)
+        ? {
+            message: `${where} account is out of quota (429): ${detail}`,
+            fatal: true,
+          }
+        : {
+            message: `${where} kept rate-limiting the call (429): ${detail}`,
+            fatal: false,
+          }
+    default:
+      return {
+        message: `${where} answered ${error.status}: ${detail}`,
+        fatal: false,
+      }
+  }
+}

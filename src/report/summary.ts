@@ -1,0 +1,204 @@
+/**
+ * The job summary and step outputs: what was reviewed, where the code went
+ * and why, and what it cost, call by call. Model text is escaped: the
+ * summary is rendered as HTML.
+ */
+import type { Placement } from '../diff/anchor'
+import { cacheHitRatio, type CostReport } from '../cost/ledger'
+import { findPrice } from '../cost/prices'
+import type { ModelPrice } from '../cost/prices'
+import type { Route } from '../route'
+import { SKIP_REASON_TEXT, type FileStatus } from '../select'
+import {
+  codePath,
+  escapeHtml,
+  formatCount,
+  formatUsd,
+  sanitizeModelText,
+} from './text'
+
+export interface CallSummary {
+  /** The files the call showed the model. */
+  readonly paths: readonly string[]
+  /** Why the call produced no findings, if it failed. */
+  readonly error?: string
+  /** Items of the reply dropped for not matching the schema. */
+  readonly rejected: number
+}
+
+export interface RunSummary {
+  /** One sentence on how the run ended. */
+  readonly headline: string
+  readonly route?: Route
+  readonly cost?: CostReport
+  readonly calls: readonly CallSummary[]
+  readonly statuses: readonly FileStatus[]
+  readonly placements: readonly Placement[]
+  readonly review?: {
+    readonly url?: string
+    readonly inline: number
+    readonly inBody: number
+    readonly dryRun: boolean
+  }
+  readonly notes: readonly string[]
+  readonly pricing: Readonly<Record<string, ModelPrice>>
+}
+
+/** Renders the job summary as Markdown with a little HTML. */
+export function renderSummary(run: RunSummary): string {
+  return [
+    `## ${headline(run)}`,
+    routeLine(run.route),
+    reviewLine(run.review),
+    ...run.notes.map((note) => `> [!NOTE]\n> ${escapeHtml(note)}`),
+    callTable(run),
+    costNotes(run),
+    filesSection(run.statuses),
+    findingsSection(run.placements),
+  ]
+    .filter((part) => part !== '')
+    .join('\n\n')
+    .concat('\n')
+}
+
+function headline(run: RunSummary): string {
+  const cost = run.cost
+  if (!cost || cost.calls.length === 0 || !run.route) {
+    return `Cost-aware review: ${escapeHtml(run.headline)}`
+  }
+  const dollars = cost.usd === undefined ? 'cost unknown' : formatUsd(cost.usd)
+  const cached = Math.round(cacheHitRatio(cost.usage) * 100)
+  return (
+    `Cost-aware review: ${dollars} · ${run.route.endpoint.provider} ` +
+    `\`${run.route.endpoint.model}\` · ${cached}% of input cached`
+  )
+}
+
+function routeLine(route: Route | undefined): string {
+  if (!route) return ''
+  return (
+    `**Route:** ${route.endpoint.provider} \`${route.endpoint.model}\` at ` +
+    `${escapeHtml(route.endpoint.baseUrl)}: ${escapeHtml(route.reason)}.`
+  )
+}
+
+function reviewLine(review: RunSummary['review']): string {
+  if (!review) return ''
+  const where = review.dryRun
+    ? 'Dry run: the review was printed to the log, not posted'
+    : review.url
+      ? `[Review posted](${review.url})`
+      : 'Review posted'
+  return (
+    `**Review:** ${where}, with ${review.inline} inline ` +
+    `${review.inline === 1 ? 'comment' : 'comments'} and ${review.inBody} ` +
+    `${review.inBody === 1 ? 'finding' : 'findings'} in its body.`
+  )
+}
+
+function callTable(run: RunSummary): string {
+  const cost = run.cost
+  if (!cost || cost.calls.length === 0) return ''
+  const rows = cost.calls.map((call, index) => {
+    const usage = call.usage
+    const summary = run.calls[index]
+    const status = summary?.error ? ` ⚠️ ${escapeHtml(summary.error)}` : ''
+    return (
+      `| ${index + 1} | ${summary?.paths.length ?? 0} | ` +
+      `${formatCount(usage.inputTokens - usage.cachedInputTokens)} | ` +
+      `${formatCount(usage.cachedInputTokens)} | ` +
+      `${formatCount(usage.outputTokens)} (${formatCount(usage.reasoningTokens)}) | ` +
+      `${call.cost ? formatUsd(call.cost.usd) : 'unknown'}${status} |`
+    )
+  })
+  const total = cost.usage
+  const files = new Set(run.calls.flatMap((call) => call.paths)).size
+  rows.push(
+    `| **Total** | ${files} | ` +
+      `${formatCount(total.inputTokens - total.cachedInputTokens)} | ` +
+      `${formatCount(total.cachedInputTokens)} | ` +
+      `${formatCount(total.outputTokens)} (${formatCount(total.reasoningTokens)}) | ` +
+      `**${cost.usd === undefined ? 'unknown' : formatUsd(cost.usd)}** |`,
+  )
+  return [
+    '| Call | Files | Uncached input | Cached input | Output (reasoning) | Cost |',
+    '|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n')
+}
+
+function costNotes(run: RunSummary): string {
+  const cost = run.cost
+  if (!cost || cost.calls.length === 0) return ''
+  const lines: string[] = []
+
+  if (cost.unpriced.length > 0) {
+    lines.push(
+      `No dollar figure: no price is known for ` +
+        `${cost.unpriced.map((model) => `\`${escapeHtml(model)}\``).join(', ')}. ` +
+        'Add one with the `pricing` input.',
+    )
+  }
+  if (cost.savingsUsd !== undefined && cost.savingsUsd > 0) {
+    lines.push(`The prompt cache saved ${formatUsd(cost.savingsUsd)}.`)
+  }
+  if (cost.comparisons.length > 0) {
+    const others = cost.comparisons
+      .map((c) => `\`${c.model}\` ${formatUsd(c.usd)}`)
+      .join(', ')
+    lines.push(`The same tokens on other models: ${others}.`)
+  }
+
+  const models = [...new Set(cost.calls.map((call) => call.model))]
+  for (const model of models) {
+    const price = findPrice(model, run.pricing)
+    if (!price) continue
+    const rates = [...new Set(cost.calls.map((c) => c.cost?.rate))]
+      .filter((rate) => rate !== undefined)
+      .join(' and ')
+    lines.push(
+      `Prices: \`${escapeHtml(model)}\` at ${rates} rates from ` +
+        `${escapeHtml(price.source)}; price table of ${cost.tableDate}.`,
+    )
+  }
+  return lines.join('\n')
+}
+
+function filesSection(statuses: readonly FileStatus[]): string {
+  if (statuses.length === 0) return ''
+  const reviewed = statuses.filter((status) => status.reviewed).length
+  const rows = statuses.map((status) => {
+    const state = status.reviewed
+      ? 'reviewed'
+      : `not reviewed: ${status.reason ? SKIP_REASON_TEXT[status.reason] : 'skipped'}`
+    const path =
+      status.previousPath !== undefined
+        ? `${codePath(status.previousPath)} → ${codePath(status.path)}`
+        : codePath(status.path)
+    return `| ${escapeHtml(path)} | ${state} |`
+  })
+  return (
+    `<details><summary>Files: ${reviewed} reviewed, ` +
+    `${statuses.length - reviewed} not reviewed</summary>\n\n` +
+    `| File | Status |\n|---|---|\n${rows.join('\n')}\n\n</details>`
+  )
+}
+
+function findingsSection(placements: readonly Placement[]): string {
+  if (placements.length === 0) return ''
+  const rows = placements.map((placement) => {
+    const where =
+      placement.kind === 'inline'
+        ? `${placement.path}:${placement.line} (${placement.side})`
+        : `${placement.path}:${placement.finding.line} (in the body)`
+    const body = sanitizeModelText(placement.finding.body).replace(/\s*\n\s*/g, ' ')
+    return (
+      `| ${escapeHtml(where)} | ${placement.finding.severity} | ` +
+      `${escapeHtml(body).replace(/\|/g, '\\|')} |`
+    )
+  })
+  return (
+    `<details><summary>Findings (${placements.length})</summary>\n\n` +
+    `| Where | Severity | Finding |\n|---|---|---|\n${rows.join('\n')}\n\n</details>`
+  )
+}

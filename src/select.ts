@@ -1,0 +1,197 @@
+/**
+ * Selection: which files of the pull request go to the model. Every file
+ * ends with a status, so the summary can say what was left out and why.
+ */
+import picomatch from 'picomatch'
+import type { DiffFile, NoPatchReason } from './diff/model'
+
+export type SkipReason =
+  | NoPatchReason
+  | 'deleted'
+  | 'excluded'
+  | 'not-included'
+  | 'lockfile'
+  | 'generated'
+  | 'minified'
+  | 'vendored'
+
+export interface FileStatus {
+  readonly path: string
+  readonly previousPath?: string
+  readonly reviewed: boolean
+  readonly reason?: SkipReason
+}
+
+export interface Selection {
+  readonly reviewed: readonly DiffFile[]
+  readonly statuses: readonly FileStatus[]
+}
+
+export interface SelectOptions {
+  /** When not empty, only files matching one of these globs are reviewed. */
+  readonly include: readonly string[]
+  /** Files matching one of these globs are never reviewed. */
+  readonly exclude: readonly string[]
+}
+
+/** What each skip reason means, in the words of the job summary. */
+export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
+  'binary': 'binary file',
+  'too-large': 'patch too large for GitHub to send',
+  'rename-only': 'renamed, no content change',
+  'no-text-diff': 'no text diff (mode change, empty or binary file)',
+  'unparseable': 'patch could not be parsed',
+  'deleted': 'file deleted',
+  'excluded': 'matches `exclude`',
+  'not-included': 'does not match `include`',
+  'lockfile': 'lockfile',
+  'generated': 'generated code',
+  'minified': 'minified code',
+  'vendored': 'vendored code',
+}
+
+const LOCKFILES = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'bun.lock',
+  'bun.lockb',
+  'deno.lock',
+  'Cargo.lock',
+  'Gemfile.lock',
+  'composer.lock',
+  'poetry.lock',
+  'Pipfile.lock',
+  'uv.lock',
+  'pdm.lock',
+  'go.sum',
+  'go.work.sum',
+  'mix.lock',
+  'pubspec.lock',
+  'Podfile.lock',
+  'Package.resolved',
+  'packages.lock.json',
+  'gradle.lockfile',
+  'flake.lock',
+  '.terraform.lock.hcl',
+]
+
+const VENDORED = [
+  '**/vendor/**',
+  '**/third_party/**',
+  '**/third-party/**',
+  '**/node_modules/**',
+  '**/bower_components/**',
+  '**/.yarn/releases/**',
+  '**/.yarn/plugins/**',
+]
+
+const GENERATED = [
+  'dist/**',
+  '**/generated/**',
+  '**/__generated__/**',
+  '**/__snapshots__/**',
+  '**/*.snap',
+  '**/*.map',
+  '**/*.pb.go',
+  '**/*.pb.cc',
+  '**/*.pb.h',
+  '**/*_pb2.py',
+  '**/*_pb2_grpc.py',
+  '**/*.g.dart',
+  '**/*.freezed.dart',
+  '**/*.generated.*',
+  '**/*.Designer.cs',
+]
+
+const MINIFIED = ['**/*.min.js', '**/*.min.css', '**/*.min.mjs']
+
+// The conventional header of generated code ("@generated", Go's "Code
+// generated ... DO NOT EDIT."), looked for in the first lines of a file.
+const GENERATED_MARKER = /@generated\b|\bDO NOT EDIT\b/
+
+const isLockfile = compileGlobs(LOCKFILES)
+const isVendored = compileGlobs(VENDORED)
+const isGeneratedPath = compileGlobs(GENERATED)
+const isMinifiedPath = compileGlobs(MINIFIED)
+
+/**
+ * Compiles user globs as this action reads them: a pattern without a slash
+ * matches the file name in any folder (`*.md`), dotfiles included.
+ */
+export function compileGlobs(
+  patterns: readonly string[],
+): (path: string) => boolean {
+  if (patterns.length === 0) return () => false
+  // picomatch's own `basename` option also changes patterns with a slash,
+  // so bare names are anchored to any folder here instead.
+  const anchored = patterns.map((pattern) =>
+    pattern.includes('/') ? pattern : `**/${pattern}`,
+  )
+  return picomatch(anchored, { dot: true })
+}
+
+/** Decides, for every file, whether it is reviewed and if not, why. */
+export function selectFiles(
+  files: readonly DiffFile[],
+  options: SelectOptions,
+): Selection {
+  const excluded = compileGlobs(options.exclude)
+  const included =
+    options.include.length > 0 ? compileGlobs(options.include) : () => true
+
+  const statuses = files.map((file): FileStatus => {
+    const reason = skipReason(file, excluded, included)
+    return {
+      path: file.path,
+      ...(file.previousPath ? { previousPath: file.previousPath } : {}),
+      reviewed: reason === undefined,
+      ...(reason ? { reason } : {}),
+    }
+  })
+
+  return {
+    reviewed: files.filter((_, index) => statuses[index]?.reviewed),
+    statuses,
+  }
+}
+
+function skipReason(
+  file: DiffFile,
+  excluded: (path: string) => boolean,
+  included: (path: string) => boolean,
+): SkipReason | undefined {
+  // Reasons that hold whatever the patch says come first, so a lockfile
+  // too large for GitHub to diff is reported as a lockfile.
+  if (file.change === 'removed') return 'deleted'
+  if (isLockfile(file.path)) return 'lockfile'
+  if (isVendored(file.path)) return 'vendored'
+  if (file.noPatch) return file.noPatch
+  if (excluded(file.path)) return 'excluded'
+  if (!included(file.path)) return 'not-included'
+  if (isMinifiedPath(file.path) || looksMinified(file)) return 'minified'
+  if (isGeneratedPath(file.path) || hasGeneratedHeader(file)) {
+    return 'generated'
+  }
+  return undefined
+}
+
+// Minified code has very long lines; reviewing it costs many tokens and
+// yields nothing a person could act on.
+function looksMinified(file: DiffFile): boolean {
+  const added = file.hunks.flatMap((hunk) =>
+    hunk.lines.filter((line) => line.kind === 'add'),
+  )
+  if (added.length === 0) return false
+  const total = added.reduce((sum, line) => sum + line.text.length, 0)
+  return total / added.length > 300
+}
+
+function hasGeneratedHeader(file: DiffFile): boolean {
+  const first = file.hunks[0]
+  if (!first || first.newStart > 1) return false
+  return first.lines
+    .slice(0, 5)
+    .some((line) => line.kind !== 'del' && GENERATED_MARKER.test(line.text))
+}

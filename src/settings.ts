@@ -1,0 +1,425 @@
+/**
+ * Settings: the only module that reads the action's inputs, the runner's
+ * environment and the event payload. It validates everything up front and
+ * returns one frozen value; an error names the input, the bad value and
+ * what would be valid.
+ */
+import { readFileSync } from 'node:fs'
+import * as core from '@actions/core'
+import type { ModelPrice } from './cost/prices'
+import { PROVIDERS, type ProviderName } from './llm/providers'
+
+export type Visibility = 'public' | 'private' | 'internal'
+
+export interface PullRequestInfo {
+  readonly number: number
+  readonly title: string
+  /** The description; empty when the author wrote none. */
+  readonly body: string
+  readonly draft: boolean
+  readonly headSha: string
+  readonly baseSha: string
+  /** `owner/name` of the repository the head branch lives in. */
+  readonly headRepo?: string
+  readonly author: string
+}
+
+export interface RepositoryInfo {
+  readonly owner: string
+  readonly name: string
+  /** Undefined when the payload does not say. */
+  readonly visibility?: Visibility
+  /** Which payload field gave the visibility. */
+  readonly visibilitySource?: string
+}
+
+export interface EventInfo {
+  /** `GITHUB_EVENT_NAME`, e.g. `pull_request`. */
+  readonly name: string
+  readonly action?: string
+  readonly pullRequest?: PullRequestInfo
+  readonly repository: RepositoryInfo
+}
+
+export interface ProviderSettings {
+  readonly apiKey?: string
+  readonly baseUrl?: string
+  readonly model?: string
+}
+
+export interface Settings {
+  /** Token for the GitHub REST API. */
+  readonly githubToken: string
+  /** The REST API base, `GITHUB_API_URL` (GitHub Enterprise Server too). */
+  readonly apiUrl: string
+  /** The web base, `GITHUB_SERVER_URL`, for links. */
+  readonly serverUrl: string
+  /** Provider for public repositories. */
+  readonly publicProvider: ProviderName
+  /** Provider for private, internal and unknown-visibility repositories. */
+  readonly privateProvider: ProviderName
+  readonly deepseek: Required<Pick<ProviderSettings, 'baseUrl' | 'model'>> &
+    ProviderSettings
+  readonly openai: Required<Pick<ProviderSettings, 'baseUrl' | 'model'>> &
+    ProviderSettings
+  readonly selfHosted: ProviderSettings
+  /** Globs of files to review; empty means every file. */
+  readonly include: readonly string[]
+  /** Globs of files never to review. */
+  readonly exclude: readonly string[]
+  /** Path of the guidelines file, read from the base revision. */
+  readonly guidelinesFile: string
+  /** The most a run may spend, in US dollars; undefined means no limit. */
+  readonly maxCostUsd?: number
+  /** Prices that add to or replace the built-in table. */
+  readonly pricing: Readonly<Record<string, ModelPrice>>
+  /** Review, but print the review instead of posting it. */
+  readonly dryRun: boolean
+  /** The most prompt tokens one model call may send. */
+  readonly maxPromptTokens: number
+  /** Deadline of one model request, in milliseconds. */
+  readonly requestTimeoutMs: number
+  readonly event: EventInfo
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const PRIVATE_PROVIDERS = ['openai', 'self-hosted'] as const
+
+/** Reads and validates every input and the event. */
+export function readSettings(env: Env = process.env): Settings {
+  const input = (name: string): string =>
+    (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
+
+  const secret = (name: string): string | undefined => {
+    const value = input(name)
+    if (value === '') return undefined
+    core.setSecret(value)
+    return value
+  }
+
+  const githubToken = secret('github-token')
+  if (!githubToken) {
+    throw new Error(
+      'Input `github-token` is empty. Leave it unset to use the workflow ' +
+        'token, or pass a token with `pull-requests: write`.',
+    )
+  }
+
+  const settings: Settings = {
+    githubToken,
+    apiUrl: url('GITHUB_API_URL', env.GITHUB_API_URL || 'https://api.github.com'),
+    serverUrl: url(
+      'GITHUB_SERVER_URL',
+      env.GITHUB_SERVER_URL || 'https://github.com',
+    ),
+    publicProvider: choice(
+      'public-provider',
+      input('public-provider') || 'deepseek',
+      PROVIDERS,
+    ),
+    privateProvider: choice(
+      'private-provider',
+      input('private-provider') || 'openai',
+      PRIVATE_PROVIDERS,
+    ),
+    deepseek: {
+      ...optional('apiKey', secret('deepseek-api-key')),
+      baseUrl: url(
+        'deepseek-base-url',
+        input('deepseek-base-url') || 'https://api.deepseek.com',
+      ),
+      model: input('deepseek-model') || 'deepseek-flash',
+    },
+    openai: {
+      ...optional('apiKey', secret('openai-api-key')),
+      baseUrl: url(
+        'openai-base-url',
+        input('openai-base-url') || 'https://api.openai.com/v1',
+      ),
+      model: input('openai-model') || 'gpt-5',
+    },
+    selfHosted: {
+      ...optional('apiKey', secret('self-hosted-api-key')),
+      ...optional(
+        'baseUrl',
+        input('self-hosted-url')
+          ? url('self-hosted-url', input('self-hosted-url'))
+          : undefined,
+      ),
+      ...optional('model', input('self-hosted-model') || undefined),
+    },
+    include: list(input('include')),
+    exclude: list(input('exclude')),
+    guidelinesFile: input('guidelines-file') || '.github/review-guidelines.md',
+    ...optional(
+      'maxCostUsd',
+      number('max-cost-usd', input('max-cost-usd'), { min: 0, exclusive: true }),
+    ),
+    pricing: pricing(input('pricing')),
+    dryRun: boolean('dry-run', input('dry-run') || 'false'),
+    maxPromptTokens:
+      number('max-prompt-tokens', input('max-prompt-tokens'), {
+        min: 2000,
+        integer: true,
+      }) ?? 60_000,
+    requestTimeoutMs:
+      1000 *
+      (number('request-timeout-seconds', input('request-timeout-seconds'), {
+        min: 1,
+      }) ?? 300),
+    event: readEvent(env),
+  }
+
+  requireSelfHosted(settings)
+  return Object.freeze(settings)
+}
+
+function requireSelfHosted(settings: Settings): void {
+  const uses = [settings.publicProvider, settings.privateProvider]
+  if (!uses.includes('self-hosted')) return
+  if (!settings.selfHosted.baseUrl) {
+    throw new Error(
+      'A provider is `self-hosted` but input `self-hosted-url` is empty. ' +
+        'Set it to the server\'s OpenAI-compatible base URL, e.g. ' +
+        '`http://vllm.internal:8000/v1`.',
+    )
+  }
+  if (!settings.selfHosted.model) {
+    throw new Error(
+      'A provider is `self-hosted` but input `self-hosted-model` is empty. ' +
+        'Set it to the model name the server serves.',
+    )
+  }
+}
+
+/** Reads the event payload the runner wrote to `GITHUB_EVENT_PATH`. */
+function readEvent(env: Env): EventInfo {
+  const name = env.GITHUB_EVENT_NAME ?? ''
+  const path = env.GITHUB_EVENT_PATH
+  let payload: Record<string, unknown> = {}
+  if (path) {
+    try {
+      payload = asRecord(JSON.parse(readFileSync(path, 'utf8')))
+    } catch (error) {
+      throw new Error(
+        `Could not read the event payload at GITHUB_EVENT_PATH (${path}): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
+      )
+    }
+  }
+
+  const repository = readRepository(
+    asRecord(payload.repository),
+    env.GITHUB_REPOSITORY,
+  )
+  const pull = asRecord(payload.pull_request)
+  const action = typeof payload.action === 'string' ? payload.action : undefined
+
+  return {
+    name,
+    ...optional('action', action),
+    ...optional(
+      'pullRequest',
+      typeof pull.number === 'number' ? readPullRequest(pull) : undefined,
+    ),
+    repository,
+  }
+}
+
+function readRepository(
+  repo: Record<string, unknown>,
+  fallback: string | undefined,
+): RepositoryInfo {
+  const fullName =
+    typeof repo.full_name === 'string' ? repo.full_name : (fallback ?? '')
+  const [owner, name] = fullName.split('/')
+  if (!owner || !name) {
+    throw new Error(
+      'The event names no repository and GITHUB_REPOSITORY is not set; ' +
+        'run this action from a pull_request workflow.',
+    )
+  }
+
+  // `visibility` is the precise field (it knows "internal"); `private` is
+  // the older boolean. Neither present means unknown.
+  const visibility = repo.visibility
+  if (visibility === 'public' || visibility === 'private' || visibility === 'internal') {
+    return {
+      owner,
+      name,
+      visibility,
+      visibilitySource: 'repository.visibility in the event',
+    }
+  }
+  if (typeof repo.private === 'boolean') {
+    return {
+      owner,
+      name,
+      visibility: repo.private ? 'private' : 'public',
+      visibilitySource: 'repository.private in the event',
+    }
+  }
+  return { owner, name }
+}
+
+function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
+  const head = asRecord(pull.head)
+  const base = asRecord(pull.base)
+  const headRepo = asRecord(head.repo).full_name
+  return {
+    number: pull.number as number,
+    title: typeof pull.title === 'string' ? pull.title : '',
+    body: typeof pull.body === 'string' ? pull.body : '',
+    draft: pull.draft === true,
+    headSha: typeof head.sha === 'string' ? head.sha : '',
+    baseSha: typeof base.sha === 'string' ? base.sha : '',
+    ...optional('headRepo', typeof headRepo === 'string' ? headRepo : undefined),
+    author: String(asRecord(pull.user).login ?? ''),
+  }
+}
+
+function choice<const T extends string>(
+  name: string,
+  value: string,
+  valid: readonly T[],
+): T {
+  if ((valid as readonly string[]).includes(value)) return value as T
+  throw new Error(
+    `Input \`${name}\` is "${value}"; valid values are ${valid.join(', ')}.`,
+  )
+}
+
+function boolean(name: string, value: string): boolean {
+  const lower = value.toLowerCase()
+  if (lower === 'true') return true
+  if (lower === 'false') return false
+  throw new Error(`Input \`${name}\` is "${value}"; use true or false.`)
+}
+
+function number(
+  name: string,
+  value: string,
+  limits: { min: number; exclusive?: boolean; integer?: boolean },
+): number | undefined {
+  if (value === '') return undefined
+  const parsed = Number(value)
+  const tooSmall = limits.exclusive
+    ? parsed <= limits.min
+    : parsed < limits.min
+  if (
+    !Number.isFinite(parsed) ||
+    tooSmall ||
+    (limits.integer && !Number.isInteger(parsed))
+  ) {
+    const kind = limits.integer ? 'a whole number' : 'a number'
+    const bound = limits.exclusive
+      ? `greater than ${limits.min}`
+      : `at least ${limits.min}`
+    throw new Error(
+      `Input \`${name}\` is "${value}"; it must be ${kind} ${bound}.`,
+    )
+  }
+  return parsed
+}
+
+function url(name: string, value: string): string {
+  let parsed: URL
+  try {
+    parsed = new URL(value)
+  } catch {
+    throw new Error(
+      `Input \`${name}\` is "${value}", which is not a URL; ` +
+        'give a full http:// or https:// address.',
+    )
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new Error(
+      `Input \`${name}\` is "${value}"; only http:// and https:// URLs work.`,
+    )
+  }
+  return value.replace(/\/+$/, '')
+}
+
+/** Globs, one per line or separated by commas. */
+function list(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '' && !item.startsWith('#'))
+}
+
+const PRICE_FIELDS = ['input', 'cached_input', 'output', 'cache_write']
+
+/**
+ * The `pricing` input: `{"model": {"input": 0.3, "cached_input": 0.03,
+ * "output": 1.2}}` in US dollars per million tokens. A row is a flat price:
+ * it replaces any peak and off-peak rule of the built-in row.
+ */
+function pricing(value: string): Record<string, ModelPrice> {
+  if (value === '') return {}
+  const example =
+    '{"my-model": {"input": 0.3, "cached_input": 0.03, "output": 1.2}}'
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch (error) {
+    throw new Error(
+      `Input \`pricing\` is not valid JSON (${(error as Error).message}); ` +
+        `expected e.g. ${example}.`,
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`Input \`pricing\` must be a JSON object like ${example}.`)
+  }
+
+  const prices: Record<string, ModelPrice> = {}
+  for (const [model, row] of Object.entries(parsed)) {
+    const fields = asRecord(row)
+    const unknown = Object.keys(fields).filter((key) => !PRICE_FIELDS.includes(key))
+    if (unknown.length > 0) {
+      throw new Error(
+        `Input \`pricing\` row "${model}" has unknown field(s) ` +
+          `${unknown.join(', ')}; valid fields are ${PRICE_FIELDS.join(', ')}.`,
+      )
+    }
+    const rate = (field: string, required: boolean): number | undefined => {
+      const price = fields[field]
+      if (price === undefined && !required) return undefined
+      if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
+        throw new Error(
+          `Input \`pricing\` row "${model}" needs "${field}" as a number ` +
+            `of US dollars per million tokens (0 or more); got ${JSON.stringify(price)}.`,
+        )
+      }
+      return price
+    }
+    const input = rate('input', true) ?? 0
+    const cacheWrite = rate('cache_write', false)
+    prices[model] = {
+      rates: {
+        input,
+        // Without a cached price, cached tokens cost what other input costs.
+        cachedInput: rate('cached_input', false) ?? input,
+        output: rate('output', true) ?? 0,
+        ...optional('cacheWrite', cacheWrite),
+      },
+      source: 'the `pricing` input',
+    }
+  }
+  return prices
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {}
+}
+
+/** `{ [key]: value }` when the value is defined, else `{}`. */
+function optional<K extends string, V>(
+  key: K,
+  value: V | undefined,
+): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V })
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest'
+import { placeFindings } from '../../src/diff/anchor'
+import type { Finding } from '../../src/findings'
+import { composeReview, MAX_INLINE_COMMENTS, type ReviewInput } from '../../src/report/review-body'
+import { sanitizeModelText } from '../../src/report/text'
+import { diffFile } from '../helpers'
+
+const file = diffFile(
+  'src/util/format.ts',
+  "@@ -40,3 +40,4 @@\n const width = 1;\n-return s;\n+const out = s;\n+return out;\n }",
+)
+
+function input(findings: Finding[], overrides: Partial<ReviewInput> = {}): ReviewInput {
+  return {
+    headSha: 'a'.repeat(40),
+    summaries: ['One risky change.'],
+    placements: placeFindings(findings, [file], new Set([file.path])),
+    statuses: [
+      { path: file.path, reviewed: true },
+      { path: 'docs/arch.png', reviewed: false, reason: 'binary' },
+    ],
+    notes: [],
+    costLine: 'Reviewed with deepseek-flash: $0.000100.',
+    usd: 0.0001,
+    ...overrides,
+  }
+}
+
+const inline: Finding = {
+  path: file.path,
+  line: 42,
+  side: 'RIGHT',
+  severity: 'minor',
+  body: '`out` is used once; return it directly.',
+  suggestion: 'return s;',
+  quote: 'return out;',
+}
+const outside: Finding = { path: file.path, line: 108, severity: 'major', body: 'Never called.' }
+const elsewhere: Finding = {
+  path: 'src/store.ts',
+  line: 88,
+  severity: 'minor',
+  body: 'The store must persist this too.',
+}
+
+describe('composeReview', () => {
+  it('posts anchored findings inline with a suggestion and a fingerprint', () => {
+    const draft = composeReview(input([inline]), { inline: true })
+    expect(draft.commitId).toBe('a'.repeat(40))
+    expect(draft.comments).toHaveLength(1)
+    const comment = draft.comments[0]!
+    expect(comment).toMatchObject({ path: file.path, line: 42, side: 'RIGHT' })
+    expect(comment.body).toContain('```suggestion\nreturn s;\n```')
+    expect(comment.body).toMatch(/<!-- cost-aware-review:fp=[0-9a-f]{16} -->$/)
+  })
+
+  it('lists every finding that cannot be anchored in the body, by file, with its line', () => {
+    const draft = composeReview(input([inline, outside, elsewhere]), { inline: true })
+    expect(draft.comments).toHaveLength(1)
+    expect(draft.body).toContain('**3 findings**: 1 inline, 2 below.')
+    expect(draft.body).toContain('#### Findings on lines outside the diff')
+    expect(draft.body).toContain('- src/util/format.ts:108 - 🟠 **Major**: Never called.')
+    expect(draft.body).toContain('#### Notes on files outside this PR')
+    expect(draft.body).toContain('- src/store.ts:88 - 🟡 **Minor**: The store must persist this too.')
+  })
+
+  it('moves every finding into the body when inline comments are refused', () => {
+    const draft = composeReview(input([inline, outside]), { inline: false })
+    expect(draft.comments).toEqual([])
+    expect(draft.body).toContain('src/util/format.ts:42')
+    expect(draft.body).toContain('src/util/format.ts:108')
+  })
+
+  it('caps inline comments, most severe first, and lists the rest', () => {
+    const many: Finding[] = Array.from({ length: MAX_INLINE_COMMENTS + 5 }, (_, n) => ({
+      ...inline,
+      severity: n === MAX_INLINE_COMMENTS + 4 ? 'critical' : 'nit',
+      body: `finding ${n}`,
+    }))
+    const draft = composeReview(input(many), { inline: true })
+    expect(draft.comments).toHaveLength(MAX_INLINE_COMMENTS)
+    expect(draft.comments[0]!.body).toContain(`finding ${MAX_INLINE_COMMENTS + 4}`)
+    expect(draft.body).toContain('More findings (over the limit of 30 inline comments)')
+  })
+
+  it('says which files were skipped and records the run', () => {
+    const draft = composeReview(input([]), { inline: true })
+    expect(draft.body).toContain('No findings.')
+    expect(draft.body).toContain('`docs/arch.png`: binary file')
+    expect(draft.body).toMatch(
+      /<!-- cost-aware-review:run=\{"head":"a{40}","usd":0.0001\} -->$/,
+    )
+  })
+
+  it('keeps the body under GitHub\'s limit and says it was cut', () => {
+    const long: Finding[] = Array.from({ length: 400 }, (_, n) => ({
+      ...outside,
+      body: `${n} ${'x'.repeat(300)}`,
+    }))
+    const draft = composeReview(input(long), { inline: true })
+    expect(draft.body.length).toBeLessThan(65_536)
+    expect(draft.body).toContain('The review was cut here')
+  })
+})
+
+describe('sanitizeModelText', () => {
+  it('keeps mentions from notifying anyone, outside code only', () => {
+    expect(sanitizeModelText('Ask @octocat or @octo-org/team; `@Override` stays.')).toBe(
+      'Ask @&#8203;octocat or @&#8203;octo-org/team; `@Override` stays.',
+    )
+    expect(sanitizeModelText('mail user@example.com')).toBe('mail user@example.com')
+  })
+
+  it('cannot forge the hidden markers', () => {
+    expect(sanitizeModelText('<!-- cost-aware-review:fp=1 -->')).toBe(
+      '&lt;!-- cost-aware-review:fp=1 --&gt;',
+    )
+  })
+})

@@ -1,0 +1,147 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
+import { readSettings } from '../src/settings'
+
+vi.mock('@actions/core', () => ({ setSecret: vi.fn() }))
+
+const dir = mkdtempSync(join(tmpdir(), 'settings-'))
+
+function eventFile(payload: unknown): string {
+  const path = join(dir, `event-${Math.random().toString(36).slice(2)}.json`)
+  writeFileSync(path, JSON.stringify(payload))
+  return path
+}
+
+const pullRequestEvent = {
+  action: 'opened',
+  repository: { full_name: 'octo-org/sample', private: false },
+  pull_request: {
+    number: 7,
+    title: 'Fix',
+    body: null,
+    draft: false,
+    user: { login: 'octocat' },
+    head: { sha: 'h'.repeat(40), repo: { full_name: 'octo-org/sample' } },
+    base: { sha: 'b'.repeat(40) },
+  },
+}
+
+function env(inputs: Record<string, string> = {}, payload: unknown = pullRequestEvent) {
+  const entries = Object.entries({ 'github-token': 'ghs_x', ...inputs }).map(
+    ([name, value]) => [`INPUT_${name.toUpperCase()}`, value],
+  )
+  return {
+    ...Object.fromEntries(entries),
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: eventFile(payload),
+  }
+}
+
+describe('readSettings', () => {
+  it('applies the documented defaults', () => {
+    const settings = readSettings(env())
+    expect(settings).toMatchObject({
+      apiUrl: 'https://api.github.com',
+      publicProvider: 'deepseek',
+      privateProvider: 'openai',
+      deepseek: { baseUrl: 'https://api.deepseek.com', model: 'deepseek-flash' },
+      openai: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-5' },
+      include: [],
+      exclude: [],
+      guidelinesFile: '.github/review-guidelines.md',
+      pricing: {},
+      dryRun: false,
+      maxPromptTokens: 60_000,
+    })
+    expect(settings.maxCostUsd).toBeUndefined()
+    expect(Object.isFrozen(settings)).toBe(true)
+  })
+
+  it('reads the pull request and the visibility from the event', () => {
+    const { event } = readSettings(env())
+    expect(event).toEqual({
+      name: 'pull_request',
+      action: 'opened',
+      repository: {
+        owner: 'octo-org',
+        name: 'sample',
+        visibility: 'public',
+        visibilitySource: 'repository.private in the event',
+      },
+      pullRequest: {
+        number: 7,
+        title: 'Fix',
+        body: '',
+        draft: false,
+        headSha: 'h'.repeat(40),
+        baseSha: 'b'.repeat(40),
+        headRepo: 'octo-org/sample',
+        author: 'octocat',
+      },
+    })
+  })
+
+  it('prefers `visibility`, which knows internal repositories', () => {
+    const payload = {
+      ...pullRequestEvent,
+      repository: { full_name: 'o/r', private: true, visibility: 'internal' },
+    }
+    expect(readSettings(env({}, payload)).event.repository.visibility).toBe('internal')
+  })
+
+  it('leaves the visibility unknown when the payload does not say', () => {
+    const payload = { ...pullRequestEvent, repository: { full_name: 'o/r' } }
+    expect(readSettings(env({}, payload)).event.repository.visibility).toBeUndefined()
+  })
+
+  it('splits globs on lines and commas and ignores comments', () => {
+    const settings = readSettings(env({ include: 'src/**, lib/**\n# note\n*.md\n' }))
+    expect(settings.include).toEqual(['src/**', 'lib/**', '*.md'])
+  })
+
+  it('reads pricing overrides as flat prices', () => {
+    const settings = readSettings(
+      env({ pricing: '{"qwen3-coder": {"input": 0.2, "output": 0.6}}' }),
+    )
+    expect(settings.pricing['qwen3-coder']?.rates).toEqual({
+      input: 0.2,
+      cachedInput: 0.2,
+      output: 0.6,
+    })
+  })
+
+  it.each([
+    ['public-provider', 'anthropic', /`public-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/],
+    ['private-provider', 'deepseek', /`private-provider` is "deepseek"; valid values are openai, self-hosted/],
+    ['max-cost-usd', '-1', /`max-cost-usd` is "-1"; it must be a number greater than 0/],
+    ['max-cost-usd', 'ten', /`max-cost-usd` is "ten"/],
+    ['max-prompt-tokens', '12.5', /`max-prompt-tokens` is "12.5"; it must be a whole number/],
+    ['dry-run', 'yes', /`dry-run` is "yes"; use true or false/],
+    ['openai-base-url', 'api.openai.com', /`openai-base-url` is "api.openai.com", which is not a URL/],
+    ['deepseek-base-url', 'ftp://x', /`deepseek-base-url` is "ftp:\/\/x"; only http/],
+    ['pricing', '{oops', /`pricing` is not valid JSON/],
+    ['pricing', '{"m": {"input": -1, "output": 1}}', /`pricing` row "m" needs "input"/],
+    ['pricing', '{"m": {"input": 1, "output": 1, "cached": 1}}', /unknown field\(s\) cached/],
+    ['github-token', '', /`github-token` is empty/],
+  ])('refuses %s = %j with a message naming the input', (name, value, message) => {
+    expect(() => readSettings(env({ [name]: value }))).toThrow(message)
+  })
+
+  it('requires the self-hosted URL and model when a provider is self-hosted', () => {
+    expect(() => readSettings(env({ 'private-provider': 'self-hosted' }))).toThrow(
+      /`self-hosted-url` is empty/,
+    )
+    expect(() =>
+      readSettings(
+        env({ 'private-provider': 'self-hosted', 'self-hosted-url': 'http://127.0.0.1:8000/v1' }),
+      ),
+    ).toThrow(/`self-hosted-model` is empty/)
+  })
+
+  it('names the event file when it cannot be read', () => {
+    const broken = { ...env(), GITHUB_EVENT_PATH: join(dir, 'missing.json') }
+    expect(() => readSettings(broken)).toThrow(/GITHUB_EVENT_PATH/)
+  })
+})

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The end-to-end suites start real processes and local servers.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+})
