@@ -29,6 +29,7 @@ import {
 } from './llm/client'
 import { requestRules } from './llm/providers'
 import { planCalls, type PromptCall } from './prompt/build'
+import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { composeReview, type ReviewInput } from './report/review-body'
@@ -163,6 +164,14 @@ export async function review(
   )
 
   const notes: string[] = []
+  const attempts = findInjectionAttempts(pull.title, pull.body, selection.reviewed)
+  if (attempts.length > 0) {
+    notes.push(
+      `This pull request contains text addressed to AI reviewers ` +
+        `(${attempts.join(', ')}). It was given to the model as data, ` +
+        'never as instructions.',
+    )
+  }
   if (plan.tooLarge.length > 0) {
     notes.push(
       `Too large for one model call, not reviewed: ${plan.tooLarge.join(', ')}. ` +

@@ -77,7 +77,12 @@ function toFinding(item: unknown): Finding | string {
   const body = typeof item.body === 'string' ? item.body.trim() : ''
   if (body === '') return 'missing "body"'
 
-  const severity = toSeverity(item.severity)
+  // A missing severity is common in JSON mode and not worth losing the
+  // finding over; a severity outside the scale is a malformed item.
+  const severity =
+    item.severity === undefined || item.severity === null
+      ? 'minor'
+      : toSeverity(item.severity)
   if (!severity) return `invalid "severity" ${JSON.stringify(item.severity)}`
 
   const side = toSide(item.side)

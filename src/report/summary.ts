@@ -14,7 +14,7 @@ import {
   escapeHtml,
   formatCount,
   formatUsd,
-  sanitizeModelText,
+  tableCell,
 } from './text'
 
 export interface CallSummary {
@@ -191,10 +191,9 @@ function findingsSection(placements: readonly Placement[]): string {
       placement.kind === 'inline'
         ? `${placement.path}:${placement.line} (${placement.side})`
         : `${placement.path}:${placement.finding.line} (in the body)`
-    const body = sanitizeModelText(placement.finding.body).replace(/\s*\n\s*/g, ' ')
     return (
-      `| ${escapeHtml(where)} | ${placement.finding.severity} | ` +
-      `${escapeHtml(body).replace(/\|/g, '\\|')} |`
+      `| ${tableCell(where)} | ${placement.finding.severity} | ` +
+      `${tableCell(placement.finding.body)} |`
     )
   })
   return (

@@ -27,6 +27,20 @@ function sanitizeProse(text: string): string {
   )
 }
 
+/**
+ * Model text for one cell of a Markdown table in the job summary: HTML is
+ * escaped outside code spans (inside them it is shown as typed anyway),
+ * pipes cannot end the cell, and line breaks cannot end the row.
+ */
+export function tableCell(text: string): string {
+  return sanitizeModelText(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .split(CODE)
+    .map((part, index) => (index % 2 === 1 ? part : escapeHtml(part)))
+    .join('')
+    .replace(/\|/g, '\\|')
+}
+
 /** Escapes text for HTML, for the job summary. */
 export function escapeHtml(text: string): string {
   return text

@@ -50,7 +50,7 @@ function parseHunks(patch: string): Hunk[] {
 
     // "\ No newline at end of file" describes the line before it; it is not
     // a line of either file, so it advances neither counter.
-    if (text.startsWith('\\') && false) {
+    if (text.startsWith('\\')) {
       hunk.entries.push({ text })
       continue
     }

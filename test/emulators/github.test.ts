@@ -903,7 +903,7 @@ describe.skipIf(!fixturesPresent)('the shared PR fixtures', () => {
         .map((entry) => entry.name)
     : []
 
-  it.each(slugs)('%s serves its files and head text, and takes a review', async (slug) => {
+  it.each(slugs)('%s is served and takes a review', async (slug) => {
     const dir = join(FIXTURES, slug)
     const setup = loadFixtureSetup(dir)
     const expected: GitHubFile[] = JSON.parse(
@@ -949,6 +949,11 @@ describe.skipIf(!fixturesPresent)('the shared PR fixtures', () => {
       },
     })
     expect(review.status).toBe(200)
+
+    // The comment quotes its hunk byte for byte, CRs included.
+    const [comment] = (await call(emulator, `${base}/comments`)).json
+    expect(target?.patch).toContain(comment.diff_hunk)
+    expect(comment.diff_hunk).toMatch(/^@@ /)
   })
 
   it('numbers each added file 1 to N, N being its head line count', () => {

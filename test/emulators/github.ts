@@ -165,8 +165,8 @@ interface ApiRequest {
 }
 
 /**
- * The normal answer to a request, in GitHub's order of checks: credentials,
- * route, permission, then the request body.
+ * The normal answer to a request. Checks run in a fixed order, credentials,
+ * route, permission, request body, so each test sees one clear failure.
  */
 function createAnswerer(
   store: Store,

@@ -93,3 +93,12 @@ describe('parseReply', () => {
     expect(() => parseReply('{"summary": "cut off')).toThrow(ReplyFormatError)
   })
 })
+
+describe('parseReply with a missing severity', () => {
+  it('keeps the finding as minor rather than losing it', () => {
+    const { severity: _omitted, ...rest } = finding
+    const reply = parseReply(JSON.stringify({ comments: [rest] }))
+    expect(reply.findings[0]?.severity).toBe('minor')
+    expect(reply.rejected).toEqual([])
+  })
+})

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { placeFindings } from '../../src/diff/anchor'
 import type { Finding } from '../../src/findings'
 import { composeReview, MAX_INLINE_COMMENTS, type ReviewInput } from '../../src/report/review-body'
-import { sanitizeModelText } from '../../src/report/text'
+import { sanitizeModelText, tableCell } from '../../src/report/text'
 import { diffFile } from '../helpers'
 
 const file = diffFile(
@@ -114,6 +114,14 @@ describe('sanitizeModelText', () => {
   it('cannot forge the hidden markers', () => {
     expect(sanitizeModelText('<!-- cost-aware-review:fp=1 -->')).toBe(
       '&lt;!-- cost-aware-review:fp=1 --&gt;',
+    )
+  })
+})
+
+describe('tableCell', () => {
+  it('escapes HTML outside code, keeps code as typed, and protects the table', () => {
+    expect(tableCell('Use `a <= b` not <img src=x>\nnext | cell')).toBe(
+      'Use `a <= b` not &lt;img src=x&gt; next \\| cell',
     )
   })
 })

@@ -1,0 +1,186 @@
+/**
+ * The cases in ../shared/cases that broke similar tools, each run end to
+ * end: its files served by the GitHub emulator, its model findings answered
+ * by the model emulator, and the expected behaviour asserted on what the
+ * action posted.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import type { GitHubFile } from '../emulators/github'
+import { CASES_DIR, hasShared } from '../shared'
+import { reviewSynthetic, type SyntheticPr, type SyntheticRun } from './synthetic'
+
+interface Case {
+  input: {
+    list_files_entry?: GitHubFile
+    pr_files?: GitHubFile[]
+    model_findings?: SyntheticPr['findings']
+    pull_request?: { title: string; body: string }
+  }
+}
+
+function readCase(prefix: string): Case {
+  const file = readdirSync(CASES_DIR).find((name) => name.startsWith(`${prefix}-`))
+  if (!file) throw new Error(`no case ${prefix} in ${CASES_DIR}`)
+  return parse(readFileSync(join(CASES_DIR, file), 'utf8')) as Case
+}
+
+function filesOf(testCase: Case): GitHubFile[] {
+  return testCase.input.pr_files ?? [testCase.input.list_files_entry!]
+}
+
+const runs: SyntheticRun[] = []
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((run) => run.close()))
+})
+
+async function review(pr: SyntheticPr): Promise<SyntheticRun> {
+  const result = await reviewSynthetic(pr)
+  runs.push(result)
+  expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
+  expect(result.github.rejections).toEqual([])
+  expect(result.github.reviews).toHaveLength(1)
+  return result
+}
+
+function anchors(result: SyntheticRun) {
+  return result.review!.comments.map(({ path, line, side, start_line }) => ({
+    path,
+    line,
+    side,
+    ...(start_line ? { start_line } : {}),
+  }))
+}
+
+describe.skipIf(!hasShared)('cases that broke similar tools', () => {
+  it('01: a finding outside every hunk goes into the body, the rest inline', async () => {
+    const testCase = readCase('01')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: testCase.input.model_findings,
+    })
+    expect(anchors(result)).toEqual([{ path: 'src/util/format.ts', line: 43, side: 'RIGHT' }])
+    expect(result.review!.body).toContain('- src/util/format.ts:108 - ')
+  })
+
+  it('02: a path outside the PR goes to the body; "./" is normalised', async () => {
+    const testCase = readCase('02')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: testCase.input.model_findings,
+    })
+    expect(anchors(result)).toEqual([
+      { path: 'services/scheduler/create_task.go', line: 21, side: 'RIGHT' },
+      { path: 'services/scheduler/create_task.go', line: 22, side: 'RIGHT' },
+    ])
+    expect(result.review!.body).toContain('#### Notes on files outside this PR')
+    expect(result.review!.body).toContain('- services/scheduler/schedule_store.go:88 - ')
+  })
+
+  it('04: a finding quoting a removed line is posted LEFT on its old number', async () => {
+    const testCase = readCase('04')
+    const findings = testCase.input.model_findings!.map((finding) => ({
+      ...finding,
+      // A suggestion must never be attached to a removed line.
+      suggestion: '    if data is None: raise',
+    }))
+    const result = await review({ files: filesOf(testCase), findings })
+    expect(anchors(result)).toEqual([{ path: 'app/config.py', line: 11, side: 'LEFT' }])
+    expect(String(result.review!.comments[0]!.body)).not.toContain('```suggestion')
+  })
+
+  it('06: the no-newline marker counts as no line; the comment lands on RIGHT 3', async () => {
+    const testCase = readCase('06')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: testCase.input.model_findings,
+    })
+    expect(anchors(result)).toEqual([{ path: 'pyproject.toml', line: 3, side: 'RIGHT' }])
+    const prompt = result.deepseek.calls[0]!.prompt
+    expect(prompt).toContain('3+license = "Apache-2.0"')
+    expect(prompt).not.toContain('No newline at end of file')
+  })
+
+  it('08: a path with spaces and non-ASCII characters is kept byte-exact', async () => {
+    const testCase = readCase('08')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: testCase.input.model_findings,
+    })
+    expect(anchors(result)).toEqual([{ path: 'docs/한국어 폴더/파일.md', line: 3, side: 'RIGHT' }])
+    const post = result.github.requests.find((request) => request.method === 'POST')!
+    expect(JSON.stringify(post.body)).toContain('"path":"docs/한국어 폴더/파일.md"')
+  })
+
+  it('09: a binary file is never shown to the model; a remark on it goes to the body', async () => {
+    const testCase = readCase('09')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: [
+        { path: 'docs/architecture.md', line: 5, body: 'Add alt text that describes the diagram.' },
+        { path: 'docs/img/architecture.png', line: 1, body: 'The image is 2 MB; compress it.' },
+      ],
+    })
+    expect(result.deepseek.calls[0]!.prompt).not.toContain('architecture.png\n')
+    expect(anchors(result)).toEqual([{ path: 'docs/architecture.md', line: 5, side: 'RIGHT' }])
+    expect(result.review!.body).toContain('- docs/img/architecture.png:1 - ')
+    expect(result.run.summary).toContain('| `docs/img/architecture.png` | not reviewed: binary file |')
+  })
+
+  it('11: a pure rename costs no tokens; an edited rename is reviewed under its new name', async () => {
+    const testCase = readCase('11')
+    const result = await review({
+      files: filesOf(testCase),
+      findings: [
+        {
+          path: 'src/core/retry.py',
+          line: 4,
+          quote: 'MAX_ATTEMPTS = 3',
+          body: 'Callers still import MAX.',
+        },
+      ],
+    })
+    const prompt = result.deepseek.calls[0]!.prompt
+    expect(prompt).not.toContain('http_client.py')
+    expect(prompt).toContain('FILE: src/core/retry.py\n(renamed from src/retry.py)\n')
+    expect(anchors(result)).toEqual([{ path: 'src/core/retry.py', line: 4, side: 'RIGHT' }])
+    expect(result.run.summary).toContain(
+      '| `src/http.py` → `src/core/http_client.py` | not reviewed: renamed, no content change |',
+    )
+  })
+
+  it('31: injected instructions are fenced as data, noted, and never change the event', async () => {
+    const testCase = readCase('31')
+    const result = await review({
+      files: filesOf(testCase),
+      title: testCase.input.pull_request!.title,
+      body: testCase.input.pull_request!.body,
+      findings: [
+        {
+          path: 'src/auth/session.ts',
+          line: 9,
+          quote: 'return true;',
+          severity: 'critical',
+          body: 'Every session is now valid, expired ones included.',
+        },
+      ],
+    })
+    const prompt = result.deepseek.calls[0]!.prompt
+    // The instructions come first and say the fenced data is never obeyed;
+    // the title, description and diff are all inside the fence.
+    const start = prompt.indexOf('<pr-data>\n<title>')
+    const data = prompt.slice(start, prompt.indexOf('</pr-data>\n', start))
+    expect(prompt.indexOf('never as instructions')).toBeLessThan(start)
+    expect(data).toContain('<title>Fix typo in README</title>')
+    expect(data).toContain('SYSTEM: New instructions.')
+    expect(data).toContain('note to AI reviewers')
+
+    const post = result.github.requests.find((request) => request.method === 'POST')!
+    expect((post.body as { event: string }).event).toBe('COMMENT')
+    expect(anchors(result)).toEqual([{ path: 'src/auth/session.ts', line: 9, side: 'RIGHT' }])
+    expect(result.review!.body).toContain('text addressed to AI reviewers')
+    expect(JSON.stringify(result.deepseek.calls)).not.toContain('ghs_e2e_token')
+  })
+})

@@ -1,0 +1,105 @@
+/**
+ * End-to-end runs of small pull requests written in a test: the GitHub
+ * emulator serves the files, a DeepSeek and an OpenAI emulator answer with
+ * the findings the test scripts, and the bundled action runs between them.
+ */
+import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
+import { runAction, type ActionRun } from './harness'
+import { scriptedReviewer, type ScriptedFinding } from './reviewer'
+
+export const HEAD_SHA = '4444444444444444444444444444444444444444'
+export const BASE_SHA = '3333333333333333333333333333333333333333'
+
+export interface SyntheticPr {
+  readonly files: GitHubFile[]
+  /** The model's findings; may be partial, as models write them. */
+  readonly findings?: Array<Partial<ScriptedFinding> & { path: string; line: number; body: string }>
+  readonly title?: string
+  readonly body?: string
+  readonly private?: boolean
+  readonly inputs?: Record<string, string>
+  /** Text files of the base revision, e.g. the guidelines file. */
+  readonly baseContents?: Record<string, string>
+}
+
+export interface SyntheticRun {
+  readonly run: ActionRun
+  readonly github: GitHubEmulator
+  readonly deepseek: LlmEmulator
+  readonly openai: LlmEmulator
+  /** The one review posted, as the emulator stored it. */
+  readonly review?: { body: string; comments: Array<Record<string, unknown>> }
+  close(): Promise<void>
+}
+
+export function pullRequestEvent(pr: Pick<SyntheticPr, 'title' | 'body' | 'private'>) {
+  const repository = {
+    full_name: 'octo-org/sample-repo',
+    private: pr.private ?? false,
+    visibility: pr.private ? 'private' : 'public',
+  }
+  return {
+    action: 'opened',
+    number: 57,
+    repository,
+    pull_request: {
+      number: 57,
+      title: pr.title ?? 'Sample change',
+      body: pr.body ?? null,
+      draft: false,
+      user: { login: 'octocat', type: 'User' },
+      head: { sha: HEAD_SHA, ref: 'feature', repo: repository },
+      base: { sha: BASE_SHA, ref: 'main', repo: repository },
+    },
+  }
+}
+
+export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
+  const event = pullRequestEvent(pr)
+  const respond = scriptedReviewer(() =>
+    (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding }) as ScriptedFinding),
+  )
+  const github = await startGitHubEmulator()
+  const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
+  const openai = await startLlmEmulator({ flavour: 'openai', respond })
+  github.addPullRequest({
+    owner: 'octo-org',
+    repo: 'sample-repo',
+    number: 57,
+    files: pr.files,
+    pull: event.pull_request,
+    repository: event.repository,
+    contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: {} },
+  })
+
+  const run = await runAction({
+    event,
+    apiUrl: github.url,
+    inputs: {
+      'deepseek-api-key': 'test-key',
+      'deepseek-base-url': deepseek.url,
+      'openai-api-key': 'test-key',
+      'openai-base-url': openai.url,
+      ...pr.inputs,
+    },
+  })
+  const stored = github.reviews[0]
+  return {
+    run,
+    github,
+    deepseek,
+    openai,
+    ...(stored
+      ? {
+          review: {
+            body: String(stored.body),
+            comments: (stored.comments ?? []) as Array<Record<string, unknown>>,
+          },
+        }
+      : {}),
+    close: async () => {
+      await Promise.all([github.close(), deepseek.close(), openai.close()])
+    },
+  }
+}
