@@ -59,6 +59,9 @@ export interface ModelClient {
   review(call: PromptCall): Promise<CallResult>
 }
 
+// Each adjustment removes one parameter; there are only a few to remove.
+const MAX_ADJUSTMENTS = 3
+
 export function createModelClient(
   endpoint: ModelEndpoint,
   options: ClientOptions,
@@ -90,19 +93,17 @@ export function createModelClient(
       durationMs: Date.now() - startedAt.getTime(),
     })
 
-    let completion: OpenAI.Chat.Completions.ChatCompletion
-    try {
-      completion = await create(call)
-    } catch (error) {
-      const adjusted = adjustRules(rules, error)
-      if (!adjusted) return finish({ usage: NO_USAGE, error: describe(error) })
-      // The server rejected a parameter this provider usually takes; ask
-      // again without it and keep the change for the rest of the run.
-      rules = adjusted
+    let completion: OpenAI.Chat.Completions.ChatCompletion | undefined
+    for (let adjustments = 0; !completion; adjustments++) {
       try {
         completion = await create(call)
-      } catch (retryError) {
-        return finish({ usage: NO_USAGE, error: describe(retryError) })
+      } catch (error) {
+        const adjusted =
+          adjustments < MAX_ADJUSTMENTS ? adjustRules(rules, error) : undefined
+        if (!adjusted) return finish({ usage: NO_USAGE, error: describe(error) })
+        // The server rejected a parameter this provider usually takes: ask
+        // again without it, and keep the change for the rest of the run.
+        rules = adjusted
       }
     }
 
@@ -234,6 +235,19 @@ export function describeError(
   }
 
   const detail = error.message
+  // DeepSeek answers an unknown model with 400 "Model Not Exist", OpenAI
+  // with 404 model_not_found.
+  const unknownModel =
+    error.status === 404 ||
+    /model[_ ]not[_ ]exist|model_not_found|does not exist/i.test(detail)
+  if (unknownModel) {
+    return {
+      message:
+        `${where} does not know the model "${endpoint.model}" ` +
+        `(${error.status}). Check the \`${endpoint.modelInput}\` input. ${detail}`,
+      fatal: true,
+    }
+  }
   switch (error.status) {
     case 401:
       return {
@@ -250,13 +264,6 @@ export function describeError(
     case 403:
       return {
         message: `${where} refused the request (403): ${detail}`,
-        fatal: true,
-      }
-    case 404:
-      return {
-        message:
-          `${where} does not know the model "${endpoint.model}" (404). ` +
-          `Check the \`${endpoint.modelInput}\` input. ${detail}`,
         fatal: true,
       }
     case 400:

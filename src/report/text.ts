@@ -17,14 +17,15 @@ export function sanitizeModelText(text: string): string {
 }
 
 function sanitizeProse(text: string): string {
-  return (
-    text
-      // A zero-width space after "@" keeps the text readable and the
-      // mention inert, for users and teams (@org/team) alike.
-      .replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, '$1@&#8203;')
-      .replace(/<!--/g, '&lt;!--')
-      .replace(/-->/g, '--&gt;')
+  return neutraliseMentions(
+    text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;'),
   )
+}
+
+// A zero-width space after "@" keeps the text readable and the mention
+// inert, for users and teams (@org/team) alike.
+function neutraliseMentions(text: string): string {
+  return text.replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, '$1@&#8203;')
 }
 
 /**
@@ -33,10 +34,12 @@ function sanitizeProse(text: string): string {
  * pipes cannot end the cell, and line breaks cannot end the row.
  */
 export function tableCell(text: string): string {
-  return sanitizeModelText(text)
+  return text
     .replace(/\s*\n\s*/g, ' ')
     .split(CODE)
-    .map((part, index) => (index % 2 === 1 ? part : escapeHtml(part)))
+    .map((part, index) =>
+      index % 2 === 1 ? part : neutraliseMentions(escapeHtml(part)),
+    )
     .join('')
     .replace(/\|/g, '\\|')
 }

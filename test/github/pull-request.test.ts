@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { createOctokit } from '../../src/github/octokit'
+import { listFiles, readGuidelines, readVisibility } from '../../src/github/pull-request'
+import { githubPoster } from '../../src/github/review'
+import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+
+vi.mock('@actions/core', () => ({ warning: vi.fn(), info: vi.fn(), debug: vi.fn() }))
+
+const repo = { owner: 'octo-org', name: 'sample-repo' }
+const files: GitHubFile[] = Array.from({ length: 250 }, (_, n) => ({
+  filename: `src/file${n}.ts`,
+  status: 'modified',
+  additions: 1,
+  deletions: 0,
+  changes: 1,
+  patch: '@@ -1,1 +1,2 @@\n a\n+b',
+}))
+
+let github: GitHubEmulator
+beforeAll(async () => {
+  github = await startGitHubEmulator()
+  github.addPullRequest({
+    ...repo,
+    repo: repo.name,
+    number: 5,
+    files,
+    pull: { number: 5, head: { sha: 'h'.repeat(40) }, base: { sha: 'b'.repeat(40) } },
+    repository: { full_name: 'octo-org/sample-repo', private: false, visibility: 'public' },
+    contents: { ['b'.repeat(40)]: { '.github/review-guidelines.md': '# Rules\n' } },
+  })
+})
+afterAll(() => github.close())
+
+const octokit = () => createOctokit('ghs_test', github.url)
+
+describe('reading the pull request', () => {
+  it('lists every file through the paginated files endpoint, 100 per page', async () => {
+    const listed = await listFiles(octokit(), repo, 5)
+    expect(listed.map((file) => file.filename)).toEqual(files.map((file) => file.filename))
+    const pages = github.requests.filter((request) => request.path.endsWith('/pulls/5/files'))
+    expect(pages.map((request) => request.query.per_page)).toEqual(['100', '100', '100'])
+    expect(github.requests.some((request) => request.headers.accept?.includes('diff'))).toBe(false)
+  })
+
+  it('reads the guidelines at the base revision, and null when there are none', async () => {
+    expect(await readGuidelines(octokit(), repo, '.github/review-guidelines.md', 'b'.repeat(40))).toBe(
+      '# Rules\n',
+    )
+    expect(await readGuidelines(octokit(), repo, '.github/review-guidelines.md', 'h'.repeat(40))).toBeNull()
+    const reads = github.requests.filter((request) => request.path.includes('/contents/'))
+    expect(reads.map((request) => request.query.ref)).toEqual(['b'.repeat(40), 'h'.repeat(40)])
+  })
+
+  it('reads the visibility from the repository endpoint', async () => {
+    expect(await readVisibility(octokit(), repo)).toBe('public')
+  })
+
+  it('works under a GitHub Enterprise Server base URL', async () => {
+    const listed = await listFiles(createOctokit('ghs_test', `${github.url}/api/v3`), repo, 5)
+    expect(listed).toHaveLength(250)
+    expect(github.requests.at(-1)?.path).toMatch(/^\/api\/v3\/repos\//)
+  })
+})
+
+describe('posting the review', () => {
+  it('posts one COMMENT review on the head commit', async () => {
+    const poster = githubPoster(octokit(), repo, 5)
+    const posted = await poster.post({
+      commitId: 'h'.repeat(40),
+      body: 'Summary',
+      comments: [{ path: 'src/file1.ts', line: 2, side: 'RIGHT', body: 'Finding' }],
+    })
+    expect(posted.id).toEqual(expect.any(Number))
+    const post = github.requests.find((request) => request.method === 'POST')!
+    expect(post.body).toMatchObject({ event: 'COMMENT', commit_id: 'h'.repeat(40) })
+  })
+})
