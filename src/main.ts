@@ -2,51 +2,43 @@
  * The run: each stage in order, in its own log group. Data moves forward
  * only, and this is the one place that decides the step fails.
  */
+import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { placeFindings, type Placement } from './diff/anchor'
-import { parseFile } from './diff/parse'
+import { costOf } from './cost/cost'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
 import { findPrice } from './cost/prices'
-import { costOf } from './cost/cost'
+import { placeFindings } from './diff/anchor'
+import { parseFile } from './diff/parse'
+import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
 import {
+  compareCommits,
   listFiles,
   readGuidelines,
   readVisibility,
-  statusOf,
   type RepoRef,
 } from './github/pull-request'
-import {
-  githubPoster,
-  printingPoster,
-  type PostedReview,
-  type ReviewPoster,
-} from './github/review'
-import {
-  createModelClient,
-  type CallResult,
-  type ModelClient,
-} from './llm/client'
+import { githubPoster, printingPoster, type ReviewPoster } from './github/review'
+import { createModelClient, type CallResult, type ModelClient } from './llm/client'
 import { requestRules } from './llm/providers'
 import { planCalls, type PromptCall } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
-import { composeReview, type ReviewInput } from './report/review-body'
+import { publish, type Published } from './publish'
 import { renderSummary, type RunSummary } from './report/summary'
 import { formatCount, formatUsd } from './report/text'
 import { chooseRoute, missingKey, type Route } from './route'
-import { selectFiles } from './select'
+import { decideScope, type ReviewScope } from './scope'
+import { selectFiles, type FileStatus } from './select'
 import { readSettings, type PullRequestInfo, type Settings } from './settings'
-import { createHash } from 'node:crypto'
 
 const SUPPORTED_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 /** Runs the action; never throws. */
 export async function run(): Promise<void> {
   try {
-    const settings = readSettings()
-    await review(settings)
+    await review(readSettings())
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
@@ -61,9 +53,9 @@ export interface Dependencies {
 
 export async function review(
   settings: Settings,
-  dependencies?: Partial<Dependencies>,
+  dependencies: Partial<Dependencies> = {},
 ): Promise<void> {
-  const event = settings.event
+  const { event } = settings
   const pull = event.pullRequest
   if (!SUPPORTED_EVENTS.has(event.name) || !pull) {
     const reason =
@@ -76,15 +68,15 @@ export async function review(
 
   const repo: RepoRef = event.repository
   const octokit =
-    dependencies?.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
+    dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
 
+  // Route
   const route = await core.group('Route', async () => {
     const chosen = await chooseRoute(settings, () => readVisibility(octokit, repo))
     core.info(`Provider: ${chosen.endpoint.provider} ${chosen.endpoint.model}`)
     core.info(`Because: ${chosen.reason}`)
     return chosen
   })
-
   const keyInput = missingKey(route)
   if (keyInput) {
     if (isForkPullRequest(pull, repo, event.name)) {
@@ -99,50 +91,50 @@ export async function review(
     )
   }
 
-  const { files, guidelines } = await core.group('Pull request', async () => {
-    const listed = await listFiles(octokit, repo, pull.number)
-    core.info(`${listed.length} files changed in #${pull.number}`)
-    const text = await readGuidelines(
-      octokit,
-      repo,
-      settings.guidelinesFile,
-      pull.baseSha,
-    )
-    core.info(
-      text === null
-        ? `No guidelines file at ${settings.guidelinesFile}`
-        : `Guidelines: ${settings.guidelinesFile} (${text.length} characters)`,
-    )
-    return { files: listed.map(parseFile), guidelines: text }
-  })
-
-  const selection = await core.group('Selection', async () => {
-    const selected = selectFiles(files, settings)
-    for (const status of selected.statuses) {
+  // Pull request, its earlier reviews by this action, and what to review
+  const { files, guidelines, history } = await core.group('Pull request', () =>
+    readPullRequest(octokit, repo, pull, settings),
+  )
+  const selection = selectFiles(files, settings)
+  const scope = await core.group('Scope', async () => {
+    const lastHead = history.lastRun?.head
+    const comparison =
+      lastHead && lastHead !== pull.headSha
+        ? await compareCommits(octokit, repo, lastHead, pull.headSha)
+        : undefined
+    const decided = decideScope({
+      selection,
+      headSha: pull.headSha,
+      ...(lastHead ? { lastHead } : {}),
+      ...(comparison ? { comparison } : {}),
+    })
+    core.info(decided.description)
+    for (const status of decided.statuses) {
       core.info(
         `${status.reviewed ? 'review' : `skip (${status.reason})`}: ${status.path}`,
       )
     }
-    return selected
+    return decided
   })
 
   const poster =
-    dependencies?.poster ??
+    dependencies.poster ??
     (settings.dryRun
       ? printingPoster((text) => core.info(text))
       : githubPoster(octokit, repo, pull.number))
 
-  if (selection.reviewed.length === 0) {
-    await finishWithoutModel(settings, pull, route, selection.statuses, poster)
+  if (scope.files.length === 0) {
+    await finishWithoutModel(settings, pull, route, scope, history, poster)
     return
   }
 
+  // Prompt
   const plan = planCalls(
     {
       title: pull.title,
       description: pull.body,
       guidelines,
-      files: selection.reviewed,
+      files: scope.files,
     },
     {
       count: await loadTokenCounter(route.endpoint.provider),
@@ -151,56 +143,32 @@ export async function review(
   )
   core.info(`${plan.calls.length} model call(s) planned`)
 
+  // Model calls
   const client =
-    dependencies?.clientFor?.(route) ??
+    dependencies.clientFor?.(route) ??
     createModelClient(route.endpoint, {
       timeoutMs: settings.requestTimeoutMs,
       maxRetries: 2,
       promptCacheKey: promptCacheKey(guidelines),
     })
-
   const { results, unreviewed } = await core.group('Model calls', () =>
     callModel(client, plan.calls, route, settings),
   )
 
-  const notes: string[] = []
-  const attempts = findInjectionAttempts(pull.title, pull.body, selection.reviewed)
-  if (attempts.length > 0) {
-    notes.push(
-      `This pull request contains text addressed to AI reviewers ` +
-        `(${attempts.join(', ')}). It was given to the model as data, ` +
-        'never as instructions.',
-    )
-  }
-  if (plan.tooLarge.length > 0) {
-    notes.push(
-      `Too large for one model call, not reviewed: ${plan.tooLarge.join(', ')}. ` +
-        'Raise `max-prompt-tokens` to include them.',
-    )
-  }
-  if (unreviewed.length > 0) {
-    notes.push(
-      `Not reviewed because the next call would exceed \`max-cost-usd\`: ` +
-        `${unreviewed.join(', ')}.`,
-    )
-  }
-  results.forEach((result, index) => {
-    if (result.error) {
-      notes.push(
-        `Call ${index + 1} of ${results.length} failed (${result.error.message}); ` +
-          `not reviewed: ${plan.calls[index]?.paths.join(', ')}.`,
-      )
-    }
-  })
-
-  const findings = results.flatMap((result) => result.reply?.findings ?? [])
+  // Findings
+  const calls = plan.calls.slice(0, results.length)
   const reviewedPaths = new Set(
-    plan.calls
-      .slice(0, results.length)
-      .filter((_, index) => results[index]?.reply)
-      .flatMap((call) => call.paths),
+    calls.flatMap((call, index) => (results[index]?.reply ? call.paths : [])),
   )
-  const placements = placeFindings(findings, files, reviewedPaths)
+  const placements = placeFindings(
+    results.flatMap((result) => result.reply?.findings ?? []),
+    files,
+    reviewedPaths,
+    // Removed lines of an incremental diff are numbered in the last
+    // reviewed head, not in the base GitHub anchors LEFT comments to.
+    { left: scope.kind === 'full' },
+  )
+  const notes = runNotes(pull, scope, plan.tooLarge, unreviewed, results, calls)
   const cost = buildCostReport(
     results.map((result) => ({
       model: route.endpoint.model,
@@ -210,58 +178,83 @@ export async function review(
     settings.pricing,
   )
 
-  const fatal = results.find((result) => result.error?.fatal)
+  // Review
   const anyReply = results.some((result) => result.reply)
-  let posted: (PostedReview & { inlineCount: number }) | undefined
-  let reviewInput: ReviewInput | undefined
+  let published: Published | undefined
   if (anyReply) {
-    reviewInput = {
-      headSha: pull.headSha,
-      summaries: results.map((result) => result.reply?.summary ?? ''),
-      placements,
-      statuses: selection.statuses,
-      notes,
-      costLine: costLine(route, cost),
-      ...(cost.usd !== undefined ? { usd: cost.usd } : {}),
-    }
-    posted = await core.group('Review', () => post(poster, reviewInput!))
+    published = await core.group('Review', () =>
+      publish(
+        poster,
+        {
+          headSha: pull.headSha,
+          summaries: results.map((result) => result.reply?.summary ?? ''),
+          placements,
+          statuses: scope.statuses,
+          scope: scope.description,
+          notes,
+          costLine: costLine(route, cost, history),
+          run: { head: pull.headSha, ...usdOf(cost) },
+        },
+        history,
+        `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
+          costLine(route, cost, history),
+      ),
+    )
   }
 
-  const inline = posted?.inlineCount ?? 0
-  const summary: RunSummary = {
+  // Report
+  await writeSummary({
     headline: anyReply ? 'reviewed' : 'no review posted: every model call failed',
     route,
     cost,
-    calls: plan.calls.slice(0, results.length).map((call, index) => ({
+    calls: calls.map((call, index) => ({
       paths: call.paths,
       rejected: results[index]?.reply?.rejected.length ?? 0,
       ...(results[index]?.error ? { error: results[index]!.error!.message } : {}),
     })),
-    statuses: selection.statuses,
+    statuses: scope.statuses,
     placements,
-    ...(posted
-      ? {
-          review: {
-            ...(posted.url ? { url: posted.url } : {}),
-            inline,
-            inBody: placements.length - inline,
-            dryRun: settings.dryRun,
-          },
-        }
-      : {}),
+    scope: scope.description,
+    ...(published ? { review: reviewOutcome(published, settings) } : {}),
     notes,
     pricing: settings.pricing,
-  }
-  await writeSummary(summary)
-  setOutputs(route, cost, { inline, findings: placements.length }, posted?.id)
+    spentBeforeUsd: history.spentUsd,
+  })
+  setOutputs(route, cost, published)
 
-  if (fatal?.error) {
-    throw new Error(fatal.error.message)
-  }
-  if (!anyReply) {
-    throw new Error('Every model call failed; see the job summary.')
-  }
+  const fatal = results.find((result) => result.error?.fatal)
+  if (fatal?.error) throw new Error(fatal.error.message)
+  if (!anyReply) throw new Error('Every model call failed; see the job summary.')
   for (const note of notes) core.warning(note)
+}
+
+async function readPullRequest(
+  octokit: Octokit,
+  repo: RepoRef,
+  pull: PullRequestInfo,
+  settings: Settings,
+) {
+  const listed = await listFiles(octokit, repo, pull.number)
+  core.info(`${listed.length} files changed in #${pull.number}`)
+  const guidelines = await readGuidelines(
+    octokit,
+    repo,
+    settings.guidelinesFile,
+    pull.baseSha,
+  )
+  core.info(
+    guidelines === null
+      ? `No guidelines file at ${settings.guidelinesFile}`
+      : `Guidelines: ${settings.guidelinesFile} (${guidelines.length} characters)`,
+  )
+  const history: History = await readHistory(octokit, repo, pull.number)
+  core.info(
+    history.reviews.length === 0
+      ? 'No earlier review by this action'
+      : `${history.reviews.length} earlier review(s) by this action; last ` +
+          `reviewed head ${history.lastRun?.head.slice(0, 7) ?? 'unknown'}`,
+  )
+  return { files: listed.map(parseFile), guidelines, history }
 }
 
 /**
@@ -327,78 +320,101 @@ async function callModel(
         `${formatCount(usage.outputTokens)} output tokens` +
         (result.error ? `; failed: ${result.error.message}` : ''),
     )
-    if (price) {
-      spent += costOf(usage, price, result.startedAt).usd
-    }
+    if (price) spent += costOf(usage, price, result.startedAt).usd
     if (result.error?.fatal) break
   }
   return { results, unreviewed: [] }
 }
 
-/**
- * Posts the review; when GitHub rejects the inline comments (422), posts it
- * again with every finding in the body, so one bad anchor cannot cost the
- * whole review.
- */
-async function post(
-  poster: ReviewPoster,
-  input: ReviewInput,
-): Promise<PostedReview & { inlineCount: number }> {
-  const draft = composeReview(input, { inline: true })
-  try {
-    const posted = await poster.post(draft)
-    core.info(`Posted review ${posted.url ?? ''} with ${draft.comments.length} comments`)
-    return { ...posted, inlineCount: draft.comments.length }
-  } catch (error) {
-    if (statusOf(error) !== 422 || draft.comments.length === 0) throw error
-    core.warning(
-      `GitHub rejected the inline comments (${(error as Error).message}); ` +
-        'posting every finding in the review body instead.',
+/** What the reader should know about this run, in the review and summary. */
+function runNotes(
+  pull: PullRequestInfo,
+  scope: ReviewScope,
+  tooLarge: readonly string[],
+  unreviewed: readonly string[],
+  results: readonly CallResult[],
+  calls: readonly PromptCall[],
+): string[] {
+  const notes: string[] = []
+  const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
+  if (attempts.length > 0) {
+    notes.push(
+      `This pull request contains text addressed to AI reviewers ` +
+        `(${attempts.join(', ')}). It was given to the model as data, ` +
+        'never as instructions.',
     )
-    const fallback = composeReview(input, { inline: false })
-    const posted = await poster.post(fallback)
-    return { ...posted, inlineCount: 0 }
   }
+  if (tooLarge.length > 0) {
+    notes.push(
+      `Too large for one model call, not reviewed: ${tooLarge.join(', ')}. ` +
+        'Raise `max-prompt-tokens` to include them.',
+    )
+  }
+  if (unreviewed.length > 0) {
+    notes.push(
+      'Not reviewed because the next call would exceed `max-cost-usd`: ' +
+        `${unreviewed.join(', ')}.`,
+    )
+  }
+  results.forEach((result, index) => {
+    if (result.error) {
+      notes.push(
+        `Call ${index + 1} of ${results.length} failed (${result.error.message}); ` +
+          `not reviewed: ${calls[index]?.paths.join(', ')}.`,
+      )
+    }
+  })
+  return notes
 }
 
-/** A pull request with nothing to review still gets a review saying why. */
+/**
+ * Nothing to show the model. A first review still says why, so nobody
+ * wonders whether the pull request was looked at; later runs amend it.
+ */
 async function finishWithoutModel(
   settings: Settings,
   pull: PullRequestInfo,
   route: Route,
-  statuses: RunSummary['statuses'],
+  scope: ReviewScope,
+  history: History,
   poster: ReviewPoster,
 ): Promise<void> {
-  core.info('No file needs a review; no model is called.')
+  const reason =
+    scope.kind === 'incremental'
+      ? 'nothing to review: no reviewed file changed since the last review'
+      : 'nothing to review: every changed file is skipped'
+  core.info(`${reason}; no model is called.`)
   const cost = buildCostReport([], settings.pricing)
-  const input: ReviewInput = {
-    headSha: pull.headSha,
-    summaries: [
-      'Nothing to review: every changed file is skipped (see below), so no ' +
-        'model was called.',
-    ],
-    placements: [],
-    statuses,
-    notes: [],
-    costLine: 'No model call, no cost.',
-    usd: 0,
-  }
-  const posted = await core.group('Review', () => post(poster, input))
+  const line = costLine(route, cost, history)
+  const published = await core.group('Review', () =>
+    publish(
+      poster,
+      {
+        headSha: pull.headSha,
+        summaries: [`${capitalise(reason)} (see below), so no model was called.`],
+        placements: [],
+        statuses: scope.statuses,
+        scope: scope.description,
+        notes: [],
+        costLine: line,
+        run: { head: pull.headSha, usd: 0 },
+      },
+      history,
+      `Re-reviewed ${pull.headSha.slice(0, 7)}: ${reason}. ${line}`,
+    ),
+  )
   await writeSummary({
     ...emptySummary(settings),
-    headline: 'nothing to review: every changed file is skipped, no model was called',
+    headline: `${reason}, no model was called`,
     route,
     cost,
-    statuses,
-    review: {
-      ...(posted.url ? { url: posted.url } : {}),
-      inline: 0,
-      inBody: 0,
-      dryRun: settings.dryRun,
-    },
+    statuses: scope.statuses,
+    scope: scope.description,
+    review: reviewOutcome(published, settings),
     notes: ['No model was called: 0 tokens, $0.'],
+    spentBeforeUsd: history.spentUsd,
   })
-  setOutputs(route, cost, { inline: 0, findings: 0 }, posted.id)
+  setOutputs(route, cost, published)
 }
 
 async function skipForkPullRequest(
@@ -412,7 +428,7 @@ async function skipForkPullRequest(
   core.notice(
     `Skipped: ${reason}. To review fork pull requests, use the ` +
       'pull_request_target recipe in the README, which never checks out ' +
-      'the pull request\'s code.',
+      "the pull request's code.",
   )
   await writeSummary({ ...emptySummary(settings), headline: reason, route })
 }
@@ -429,14 +445,29 @@ function isForkPullRequest(
   )
 }
 
+function reviewOutcome(
+  published: Published,
+  settings: Settings,
+): NonNullable<RunSummary['review']> {
+  return {
+    ...(published.url ? { url: published.url } : {}),
+    action: published.action,
+    inline: published.inline,
+    inBody: published.inBody,
+    alreadyPosted: published.alreadyPosted,
+    dryRun: settings.dryRun,
+  }
+}
+
 function emptySummary(settings: Settings): RunSummary {
   return {
     headline: '',
     calls: [],
-    statuses: [],
+    statuses: [] as FileStatus[],
     placements: [],
     notes: [],
     pricing: settings.pricing,
+    spentBeforeUsd: 0,
   }
 }
 
@@ -454,8 +485,7 @@ async function writeSummary(summary: RunSummary): Promise<void> {
 function setOutputs(
   route: Route,
   cost: CostReport,
-  counts: { inline: number; findings: number },
-  reviewId: number | undefined,
+  published: Published | undefined,
 ): void {
   core.setOutput('provider', route.endpoint.provider)
   core.setOutput('model', route.endpoint.model)
@@ -463,18 +493,29 @@ function setOutputs(
   core.setOutput('input-tokens', cost.usage.inputTokens)
   core.setOutput('cached-input-tokens', cost.usage.cachedInputTokens)
   core.setOutput('output-tokens', cost.usage.outputTokens)
-  core.setOutput('comments', counts.inline)
-  core.setOutput('findings', counts.findings)
-  core.setOutput('review-id', reviewId ?? '')
+  core.setOutput('comments', published?.inline ?? 0)
+  core.setOutput(
+    'findings',
+    published ? published.inline + published.inBody : 0,
+  )
+  core.setOutput('review-id', published?.id ?? '')
 }
 
-function costLine(route: Route, cost: CostReport): string {
+function usdOf(cost: CostReport): { usd?: number } {
+  return cost.usd === undefined ? {} : { usd: Number(cost.usd.toFixed(8)) }
+}
+
+function costLine(route: Route, cost: CostReport, history: History): string {
   const dollars = cost.usd === undefined ? 'cost unknown' : formatUsd(cost.usd)
   const cached = Math.round(cacheHitRatio(cost.usage) * 100)
+  const total =
+    history.reviews.length > 0 && cost.usd !== undefined
+      ? ` All runs on this pull request: ${formatUsd(history.spentUsd + cost.usd)}.`
+      : ''
   return (
     `Reviewed by cost-aware-review with ${route.endpoint.model}: ${dollars}, ` +
     `${formatCount(cost.usage.inputTokens)} prompt tokens (${cached}% cached), ` +
-    `${formatCount(cost.usage.outputTokens)} output tokens.`
+    `${formatCount(cost.usage.outputTokens)} output tokens.${total}`
   )
 }
 
@@ -483,12 +524,13 @@ function costLine(route: Route, cost: CostReport): string {
  * prefix (instructions and guidelines) keeps related calls together.
  */
 function promptCacheKey(guidelines: string | null): string {
-  return (
-    'cost-aware-review-' +
-    createHash('sha256')
-      .update(INSTRUCTIONS)
-      .update(guidelines ?? '')
-      .digest('hex')
-      .slice(0, 16)
-  )
+  const hash = createHash('sha256')
+    .update(INSTRUCTIONS)
+    .update(guidelines ?? '')
+    .digest('hex')
+  return `cost-aware-review-${hash.slice(0, 16)}`
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -8,6 +8,8 @@ import type { DiffFile, NoPatchReason } from './diff/model'
 export type SkipReason =
   | NoPatchReason
   | 'deleted'
+  | 'submodule'
+  | 'unchanged-since-review'
   | 'excluded'
   | 'not-included'
   | 'lockfile'
@@ -39,9 +41,12 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'binary': 'binary file',
   'too-large': 'patch too large for GitHub to send',
   'rename-only': 'renamed, no content change',
+  'copy-only': 'copied, no content change',
   'no-text-diff': 'no text diff (mode change, empty or binary file)',
   'unparseable': 'patch could not be parsed',
   'deleted': 'file deleted',
+  'submodule': 'submodule pointer moved',
+  'unchanged-since-review': 'unchanged since the last review',
   'excluded': 'matches `exclude`',
   'not-included': 'does not match `include`',
   'lockfile': 'lockfile',
@@ -168,6 +173,7 @@ function skipReason(
   if (isLockfile(file.path)) return 'lockfile'
   if (isVendored(file.path)) return 'vendored'
   if (file.noPatch) return file.noPatch
+  if (isSubmoduleBump(file)) return 'submodule'
   if (excluded(file.path)) return 'excluded'
   if (!included(file.path)) return 'not-included'
   if (isMinifiedPath(file.path) || looksMinified(file)) return 'minified'
@@ -194,4 +200,15 @@ function hasGeneratedHeader(file: DiffFile): boolean {
   return first.lines
     .slice(0, 5)
     .some((line) => line.kind !== 'del' && GENERATED_MARKER.test(line.text))
+}
+
+// A submodule's diff is its pointer: "Subproject commit <sha>" lines.
+function isSubmoduleBump(file: DiffFile): boolean {
+  const changed = file.hunks.flatMap((hunk) =>
+    hunk.lines.filter((line) => line.kind !== 'context'),
+  )
+  return (
+    changed.length > 0 &&
+    changed.every((line) => /^Subproject commit [0-9a-f]{7,64}/.test(line.text))
+  )
 }

@@ -25,8 +25,9 @@ export interface InlinePlacement {
   readonly line: number
   readonly side: Side
   readonly startLine?: number
-  /** The code on the anchored line. */
+  /** The code on the anchored line, and whether it was added or kept. */
   readonly anchorText: string
+  readonly anchorKind: LineRef['kind']
   /** True when the suggestion can be offered as a one-click change. */
   readonly applySuggestion: boolean
   /** The line the model named, when the quote moved the anchor. */
@@ -51,6 +52,7 @@ export function placeFindings(
   findings: readonly Finding[],
   files: readonly DiffFile[],
   reviewedPaths: ReadonlySet<string>,
+  options: { left: boolean } = { left: true },
 ): Placement[] {
   const byPath = new Map(files.map((file) => [file.path, file]))
 
@@ -63,7 +65,7 @@ export function placeFindings(
     if (!reviewedPaths.has(path) || file.hunks.length === 0) {
       return body(finding, path, 'not-reviewed')
     }
-    return placeInFile(finding, file)
+    return placeInFile(finding, file, options.left ? ['RIGHT', 'LEFT'] : ['RIGHT'])
   })
 }
 
@@ -85,9 +87,18 @@ function normalisePath(path: string): string {
   return path.replace(/^(?:\.\/|a\/|b\/)/, '')
 }
 
-function placeInFile(finding: Finding, file: DiffFile): Placement {
-  const sides: Side[] =
+function placeInFile(
+  finding: Finding,
+  file: DiffFile,
+  allowed: readonly Side[],
+): Placement {
+  // The side the model gave is tried first, then the other.
+  const preferred: Side[] =
     finding.side === 'LEFT' ? ['LEFT', 'RIGHT'] : ['RIGHT', 'LEFT']
+  const sides = preferred.filter((side) => allowed.includes(side))
+  if (finding.side && !allowed.includes(finding.side) && !finding.quote) {
+    return body(finding, file.path, 'outside-diff')
+  }
 
   if (finding.quote !== undefined) {
     const match = findQuotedLine(file, finding, sides)
@@ -164,6 +175,7 @@ function inline(
     side,
     ...(startLine !== undefined ? { startLine } : {}),
     anchorText: anchor?.text ?? '',
+    anchorKind: anchor?.kind ?? 'context',
     // A suggestion replaces exactly the anchored lines, which only works on
     // the head side and only for the range the model meant.
     applySuggestion:

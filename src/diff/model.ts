@@ -19,8 +19,10 @@ export type NoPatchReason =
   | 'binary'
   /** Text that changed, but GitHub left the patch out (over its size limit). */
   | 'too-large'
-  /** Moved or copied without a change to its content. */
+  /** Moved without a change to its content. */
   | 'rename-only'
+  /** Copied without a change to its content. */
+  | 'copy-only'
   /** No text to show: a mode change, an empty file, or unnamed binary data. */
   | 'no-text-diff'
   /** GitHub sent a patch that does not parse as unified diff hunks. */

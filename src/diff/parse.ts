@@ -139,8 +139,8 @@ function withHunks(
 }
 
 function noPatchReason(source: PatchSource): NoPatchReason {
-  const renamed = source.status === 'renamed' || source.status === 'copied'
-  if (renamed && source.changes === 0) return 'rename-only'
+  if (source.changes === 0 && source.status === 'renamed') return 'rename-only'
+  if (source.changes === 0 && source.status === 'copied') return 'copy-only'
   if (isBinaryPath(source.filename)) return 'binary'
   if (source.changes > 0) return 'too-large'
   return 'no-text-diff'

@@ -88,3 +88,32 @@ export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown }).status
   return typeof status === 'number' ? status : undefined
 }
+
+export interface Comparison {
+  /** "ahead" when `base` is an ancestor of `head`. */
+  readonly status: string
+  readonly files: PatchSource[]
+}
+
+/**
+ * Compares two commits; undefined when GitHub no longer knows `base`, as
+ * after a force-push that dropped it.
+ */
+export async function compareCommits(
+  octokit: Octokit,
+  repo: RepoRef,
+  base: string,
+  head: string,
+): Promise<Comparison | undefined> {
+  try {
+    const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+      owner: repo.owner,
+      repo: repo.name,
+      basehead: `${base}...${head}`,
+    })
+    return { status: data.status, files: data.files ?? [] }
+  } catch (error) {
+    if (statusOf(error) === 404) return undefined
+    throw error
+  }
+}

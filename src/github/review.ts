@@ -30,6 +30,8 @@ export interface PostedReview {
 
 export interface ReviewPoster {
   post(draft: ReviewDraft): Promise<PostedReview>
+  /** Replaces the body of an earlier review of this action. */
+  update(reviewId: number, body: string): Promise<PostedReview>
 }
 
 /** Posts one review with event COMMENT: this action never approves. */
@@ -51,6 +53,16 @@ export function githubPoster(
       })
       return { id: data.id, url: data.html_url }
     },
+    async update(reviewId, body) {
+      const { data } = await octokit.rest.pulls.updateReview({
+        owner: repo.owner,
+        repo: repo.name,
+        pull_number: number,
+        review_id: reviewId,
+        body,
+      })
+      return { id: data.id, url: data.html_url }
+    },
   }
 }
 
@@ -59,6 +71,10 @@ export function printingPoster(print: (text: string) => void): ReviewPoster {
   return {
     async post(draft) {
       print(formatDraft(draft))
+      return {}
+    },
+    async update(reviewId, body) {
+      print(`Would replace the body of review ${reviewId} with:\n${body}`)
       return {}
     },
   }

@@ -7,20 +7,31 @@ import type { BodyPlacement, InlinePlacement, Placement } from '../diff/anchor'
 import { bySeverity, type Finding, type Severity } from '../findings'
 import type { ReviewComment, ReviewDraft } from '../github/review'
 import { SKIP_REASON_TEXT, type FileStatus } from '../select'
-import { fingerprint, fingerprintMarker, runMarker } from './markers'
+import {
+  bodyFingerprint,
+  fingerprint,
+  fingerprintMarker,
+  reviewMarker,
+  type RunRecord,
+} from './markers'
 import { codePath, fenceFor, sanitizeModelText } from './text'
 
 export interface ReviewInput {
   readonly headSha: string
   /** The model's summary of each call. */
   readonly summaries: readonly string[]
+  /** Findings not posted before, placed inline or in the body. */
   readonly placements: readonly Placement[]
+  /** Findings an earlier review already posted inline, left out here. */
+  readonly alreadyPosted: number
   readonly statuses: readonly FileStatus[]
+  /** One line on what was reviewed: all of it, or what changed since. */
+  readonly scope: string
   /** What the reader should know: failed calls, files left out. */
   readonly notes: readonly string[]
   /** One line on the model, tokens and dollars. */
   readonly costLine: string
-  readonly usd?: number
+  readonly run: RunRecord
 }
 
 /** At most this many inline comments; the rest go into the body. */
@@ -28,6 +39,9 @@ export const MAX_INLINE_COMMENTS = 30
 
 // GitHub refuses bodies over 65,536 characters; stay well below.
 export const MAX_BODY_LENGTH = 60_000
+
+// A single finding's text; longer ones are cut, saying so.
+const MAX_FINDING_LENGTH = 4_000
 
 const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
   critical: '🔴 **Critical**',
@@ -43,140 +57,182 @@ const BODY_REASON_HEADING = {
   'quote-not-found': 'Findings whose code could not be located in the diff',
 } as const
 
+interface Listed {
+  readonly heading: string
+  readonly path: string
+  readonly line: number
+  readonly finding: Finding
+}
+
 /**
- * Builds the review. With `inline: false` every finding goes into the body,
- * for a second attempt after GitHub rejected the inline comments.
+ * Builds the review. `inline` decides which anchored findings may be posted
+ * as comments; the others are listed in the body with their line, as after
+ * GitHub refused them.
  */
 export function composeReview(
   input: ReviewInput,
-  options: { inline: boolean },
+  inline: (placement: InlinePlacement) => boolean = () => true,
 ): ReviewDraft {
   const anchored = input.placements
     .filter((p): p is InlinePlacement => p.kind === 'inline')
     .sort((a, b) => bySeverity(a.finding, b.finding))
-  const kept = options.inline ? anchored.slice(0, MAX_INLINE_COMMENTS) : []
-  const overflow = anchored.slice(kept.length)
-  const unplaced = input.placements.filter(
-    (p): p is BodyPlacement => p.kind === 'body',
-  )
+  const accepted = anchored.filter(inline)
+  const kept = accepted.slice(0, MAX_INLINE_COMMENTS)
+  const list = (heading: string, placements: readonly InlinePlacement[]) =>
+    placements.map((p) => ({ heading, path: p.path, line: p.line, finding: p.finding }))
+  const listed: Listed[] = [
+    ...list(
+      'Findings GitHub did not accept as inline comments',
+      anchored.filter((placement) => !inline(placement)),
+    ),
+    ...list(
+      `More findings (over the limit of ${MAX_INLINE_COMMENTS} inline comments)`,
+      accepted.slice(MAX_INLINE_COMMENTS),
+    ),
+    ...input.placements
+      .filter((p): p is BodyPlacement => p.kind === 'body')
+      .map((p) => ({
+        heading: BODY_REASON_HEADING[p.reason],
+        path: p.path,
+        line: p.finding.line,
+        finding: p.finding,
+      })),
+  ]
 
-  const sections = [
-    '### Cost-aware review',
-    summaryText(input.summaries),
-    countLine(kept.length, overflow.length + unplaced.length, options.inline),
-    ...bodyFindings(overflow, unplaced, options.inline),
-    ...input.notes.map((note) => `> [!NOTE]\n> ${note}`),
-    skippedFiles(input.statuses),
-    `<sub>${input.costLine}</sub>`,
-  ].filter((section) => section !== '')
-
-  const marker = runMarker({
-    head: input.headSha,
-    ...(input.usd !== undefined ? { usd: input.usd } : {}),
+  const comments = kept.map(toComment)
+  const marker = reviewMarker({
+    runs: [input.run],
+    fps: input.placements.map(placementFingerprint),
   })
   return {
     commitId: input.headSha,
-    body: fitBody(sections.join('\n\n'), marker),
-    comments: kept.map(toComment),
+    body: fitBody(input, comments.length, listed, marker),
+    comments,
   }
 }
 
-function summaryText(summaries: readonly string[]): string {
-  const text = summaries
-    .map((summary) => summary.trim())
-    .filter((summary) => summary !== '')
-    .join('\n\n')
-  return sanitizeModelText(text)
+/**
+ * A finding's fingerprint: for an anchored finding the one its comment
+ * carries, for one listed in the body its file, line and text.
+ */
+export function placementFingerprint(placement: Placement): string {
+  return placement.kind === 'inline'
+    ? fingerprint(placement.path, placement.side, placement.anchorText)
+    : bodyFingerprint(placement.path, placement.finding.line, placement.finding.body)
 }
 
-function countLine(inline: number, inBody: number, inlineAllowed: boolean): string {
-  const total = inline + inBody
-  if (total === 0) return 'No findings.'
-  const noun = total === 1 ? 'finding' : 'findings'
-  if (!inlineAllowed) {
-    return (
-      `**${total} ${noun}**, listed below: GitHub did not accept them as ` +
-      'inline comments on this diff.'
-    )
-  }
-  if (inBody === 0) return `**${total} ${noun}**, all inline.`
-  return `**${total} ${noun}**: ${inline} inline, ${inBody} below.`
-}
-
-function bodyFindings(
-  overflow: readonly InlinePlacement[],
-  unplaced: readonly BodyPlacement[],
-  inlineAllowed: boolean,
-): string[] {
-  const sections: string[] = []
-  if (overflow.length > 0) {
-    const heading = inlineAllowed
-      ? `More findings (over the limit of ${MAX_INLINE_COMMENTS} inline comments)`
-      : 'Findings'
-    sections.push(
-      groupByFile(
-        heading,
-        overflow.map((p) => ({ path: p.path, line: p.line, finding: p.finding })),
-      ),
-    )
-  }
-  for (const reason of Object.keys(BODY_REASON_HEADING) as Array<
-    keyof typeof BODY_REASON_HEADING
-  >) {
-    const items = unplaced.filter((p) => p.reason === reason)
-    if (items.length === 0) continue
-    sections.push(
-      groupByFile(
-        BODY_REASON_HEADING[reason],
-        items.map((p) => ({ path: p.path, line: p.finding.line, finding: p.finding })),
-      ),
-    )
-  }
-  return sections
-}
-
-function groupByFile(
-  heading: string,
-  items: ReadonlyArray<{ path: string; line: number; finding: Finding }>,
+/**
+ * Renders the body, dropping listed findings from the end until it fits
+ * GitHub's limit; the job summary always has all of them.
+ */
+function fitBody(
+  input: ReviewInput,
+  inlineCount: number,
+  listed: readonly Listed[],
+  marker: string,
 ): string {
-  const byFile = new Map<string, typeof items[number][]>()
-  for (const item of [...items].sort((a, b) => bySeverity(a.finding, b.finding))) {
-    byFile.set(item.path, [...(byFile.get(item.path) ?? []), item])
+  let shown = listed.length
+  for (;;) {
+    const body = renderBody(input, inlineCount, listed, shown, marker)
+    if (body.length <= MAX_BODY_LENGTH || shown === 0) return body
+    shown = Math.max(0, shown - Math.max(1, Math.ceil(listed.length / 20)))
   }
-  const files = [...byFile].map(([path, entries]) => {
-    const lines = entries.map(
-      ({ line, finding }) =>
-        `- ${path}:${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
-        oneLine(sanitizeModelText(finding.body)),
-    )
-    return `**${codePath(path)}**\n${lines.join('\n')}`
+}
+
+function renderBody(
+  input: ReviewInput,
+  inlineCount: number,
+  listed: readonly Listed[],
+  shown: number,
+  marker: string,
+): string {
+  const omitted = listed.length - shown
+  const sections = [
+    '### Cost-aware review',
+    sanitizeModelText(
+      input.summaries
+        .map((summary) => summary.trim())
+        .filter((summary) => summary !== '')
+        .join('\n\n'),
+    ),
+    `${input.scope} ${countLine(inlineCount, listed.length, input.alreadyPosted)}`,
+    ...groupByHeading(listed.slice(0, shown)),
+    omitted > 0
+      ? `…and ${omitted} more ${omitted === 1 ? 'finding' : 'findings'}, ` +
+        'cut to stay under GitHub\'s size limit: the job summary lists them all.'
+      : '',
+    ...input.notes.map((note) => `> [!NOTE]\n> ${note}`),
+    skippedFiles(input.statuses),
+    `<sub>${input.costLine}</sub>`,
+    marker,
+  ]
+  return sections.filter((section) => section !== '').join('\n\n')
+}
+
+function countLine(inline: number, inBody: number, earlier: number): string {
+  const total = inline + inBody
+  const before =
+    earlier > 0
+      ? ` ${earlier} ${earlier === 1 ? 'finding was' : 'findings were'} ` +
+        'already posted and are not repeated.'
+      : ''
+  if (total === 0) return earlier > 0 ? `No new findings.${before}` : 'No findings.'
+  const noun = total === 1 ? 'finding' : 'findings'
+  const where =
+    inBody === 0
+      ? 'all inline'
+      : inline === 0
+        ? 'listed below'
+        : `${inline} inline, ${inBody} below`
+  return `**${total} ${noun}**: ${where}.${before}`
+}
+
+function groupByHeading(listed: readonly Listed[]): string[] {
+  const headings = [...new Set(listed.map((item) => item.heading))]
+  return headings.map((heading) => {
+    const items = listed
+      .filter((item) => item.heading === heading)
+      .sort((a, b) => bySeverity(a.finding, b.finding))
+    const byFile = new Map<string, Listed[]>()
+    for (const item of items) {
+      byFile.set(item.path, [...(byFile.get(item.path) ?? []), item])
+    }
+    const files = [...byFile].map(([path, entries]) => {
+      const lines = entries.map(
+        ({ line, finding }) =>
+          `- ${path}:${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
+          oneLine(findingText(finding)),
+      )
+      return `**${codePath(path)}**\n${lines.join('\n')}`
+    })
+    return `#### ${heading}\n\n${files.join('\n\n')}`
   })
-  return `#### ${heading}\n\n${files.join('\n\n')}`
 }
 
 function skippedFiles(statuses: readonly FileStatus[]): string {
   const skipped = statuses.filter((status) => !status.reviewed)
   if (skipped.length === 0) return ''
   const reviewed = statuses.length - skipped.length
-  const rows = skipped.map((status) => {
+  const rows = skipped.slice(0, 100).map((status) => {
     const reason = status.reason ? SKIP_REASON_TEXT[status.reason] : 'skipped'
-    const renamed =
-      status.previousPath && status.reason === 'rename-only'
+    const moved =
+      status.previousPath !== undefined
         ? ` (from ${codePath(status.previousPath)})`
         : ''
-    return `- ${codePath(status.path)}${renamed}: ${reason}`
+    return `- ${codePath(status.path)}${moved}: ${reason}`
   })
+  if (skipped.length > rows.length) {
+    rows.push(`- …and ${skipped.length - rows.length} more in the job summary`)
+  }
   return (
     `<details><summary>${reviewed} of ${statuses.length} files reviewed; ` +
-    `${skipped.length} skipped</summary>\n\n${rows.join('\n')}\n\n</details>`
+    `${skipped.length} not reviewed</summary>\n\n${rows.join('\n')}\n\n</details>`
   )
 }
 
 function toComment(placement: InlinePlacement): ReviewComment {
   const { finding } = placement
-  const parts = [
-    `${SEVERITY_LABEL[finding.severity]}: ${sanitizeModelText(finding.body)}`,
-  ]
+  const parts = [`${SEVERITY_LABEL[finding.severity]}: ${findingText(finding)}`]
   if (finding.suggestion !== undefined) {
     const code = finding.suggestion.replace(/\n$/, '')
     const fence = fenceFor(code)
@@ -186,11 +242,7 @@ function toComment(placement: InlinePlacement): ReviewComment {
         : `Proposed code:\n\n${fence}\n${code}\n${fence}`,
     )
   }
-  parts.push(
-    fingerprintMarker(
-      fingerprint(placement.path, placement.side, placement.anchorText),
-    ),
-  )
+  parts.push(fingerprintMarker(placementFingerprint(placement)))
 
   return {
     path: placement.path,
@@ -199,27 +251,37 @@ function toComment(placement: InlinePlacement): ReviewComment {
     ...(placement.startLine !== undefined
       ? { start_line: placement.startLine, start_side: placement.side }
       : {}),
-    body: fitComment(parts.join('\n\n')),
+    body: parts.join('\n\n'),
   }
+}
+
+function findingText(finding: Finding): string {
+  const text = sanitizeModelText(finding.body)
+  return text.length <= MAX_FINDING_LENGTH
+    ? text
+    : `${text.slice(0, MAX_FINDING_LENGTH)}… (cut)`
 }
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ')
 }
 
-/** Keeps the body under GitHub's limit, saying what was cut. */
-function fitBody(body: string, marker: string): string {
-  const room = MAX_BODY_LENGTH - marker.length - 200
-  if (body.length <= room) return `${body}\n\n${marker}`
-  return (
-    `${body.slice(0, room)}\n\n` +
-    '> [!WARNING]\n> The review was cut here to stay under GitHub\'s size ' +
-    'limit; the job summary lists every finding.' +
-    `\n\n${marker}`
-  )
-}
-
-function fitComment(body: string): string {
-  if (body.length <= MAX_BODY_LENGTH) return body
-  return `${body.slice(0, MAX_BODY_LENGTH)}\n\n(cut to stay under GitHub's size limit)`
+/**
+ * The body of an earlier review after a run that found nothing new: its
+ * text stays, its footer says what this run covered and cost, and its
+ * record gains the run.
+ */
+export function amendedBody(
+  body: string,
+  runs: readonly RunRecord[],
+  fps: readonly string[],
+  footer: string,
+): string {
+  const lines = body.trimEnd().split('\n')
+  lines.pop() // the old record
+  const text = lines
+    .join('\n')
+    .replace(/\n*<sub>Re-reviewed [^\n]*<\/sub>$/, '')
+    .trimEnd()
+  return `${text}\n\n<sub>${footer}</sub>\n\n${reviewMarker({ runs, fps })}`
 }

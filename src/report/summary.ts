@@ -34,14 +34,21 @@ export interface RunSummary {
   readonly calls: readonly CallSummary[]
   readonly statuses: readonly FileStatus[]
   readonly placements: readonly Placement[]
+  /** What was reviewed: the whole pull request or the latest changes. */
+  readonly scope?: string
   readonly review?: {
     readonly url?: string
+    /** A new review, or an earlier one amended because nothing was new. */
+    readonly action: 'posted' | 'amended'
     readonly inline: number
     readonly inBody: number
+    readonly alreadyPosted: number
     readonly dryRun: boolean
   }
   readonly notes: readonly string[]
   readonly pricing: Readonly<Record<string, ModelPrice>>
+  /** What earlier runs on this pull request cost, in US dollars. */
+  readonly spentBeforeUsd: number
 }
 
 /** Renders the job summary as Markdown with a little HTML. */
@@ -49,6 +56,7 @@ export function renderSummary(run: RunSummary): string {
   return [
     `## ${headline(run)}`,
     routeLine(run.route),
+    run.scope ? `**Scope:** ${escapeHtml(run.scope)}` : '',
     reviewLine(run.review),
     ...run.notes.map((note) => `> [!NOTE]\n> ${escapeHtml(note)}`),
     callTable(run),
@@ -84,16 +92,28 @@ function routeLine(route: Route | undefined): string {
 
 function reviewLine(review: RunSummary['review']): string {
   if (!review) return ''
+  const link = (text: string): string =>
+    review.url ? `[${text}](${review.url})` : text
   const where = review.dryRun
     ? 'Dry run: the review was printed to the log, not posted'
-    : review.url
-      ? `[Review posted](${review.url})`
-      : 'Review posted'
-  return (
-    `**Review:** ${where}, with ${review.inline} inline ` +
-    `${review.inline === 1 ? 'comment' : 'comments'} and ${review.inBody} ` +
-    `${review.inBody === 1 ? 'finding' : 'findings'} in its body.`
-  )
+    : review.action === 'amended'
+      ? `Nothing new to post; ${link('the last review')} was amended`
+      : link('Review posted')
+  const counts =
+    review.action === 'amended'
+      ? ''
+      : `, with ${plural(review.inline, 'inline comment')} and ` +
+        `${plural(review.inBody, 'finding')} in its body`
+  const earlier =
+    review.alreadyPosted > 0
+      ? ` ${plural(review.alreadyPosted, 'finding')} posted by an earlier ` +
+        'review not repeated.'
+      : ''
+  return `**Review:** ${where}${counts}.${earlier}`
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
 
 function callTable(run: RunSummary): string {

@@ -21,7 +21,9 @@ function input(findings: Finding[], overrides: Partial<ReviewInput> = {}): Revie
     ],
     notes: [],
     costLine: 'Reviewed with deepseek-flash: $0.000100.',
-    usd: 0.0001,
+    scope: 'Reviewed the whole pull request.',
+    alreadyPosted: 0,
+    run: { head: 'a'.repeat(40), usd: 0.0001 },
     ...overrides,
   }
 }
@@ -45,7 +47,7 @@ const elsewhere: Finding = {
 
 describe('composeReview', () => {
   it('posts anchored findings inline with a suggestion and a fingerprint', () => {
-    const draft = composeReview(input([inline]), { inline: true })
+    const draft = composeReview(input([inline]))
     expect(draft.commitId).toBe('a'.repeat(40))
     expect(draft.comments).toHaveLength(1)
     const comment = draft.comments[0]!
@@ -55,7 +57,7 @@ describe('composeReview', () => {
   })
 
   it('lists every finding that cannot be anchored in the body, by file, with its line', () => {
-    const draft = composeReview(input([inline, outside, elsewhere]), { inline: true })
+    const draft = composeReview(input([inline, outside, elsewhere]))
     expect(draft.comments).toHaveLength(1)
     expect(draft.body).toContain('**3 findings**: 1 inline, 2 below.')
     expect(draft.body).toContain('#### Findings on lines outside the diff')
@@ -65,7 +67,7 @@ describe('composeReview', () => {
   })
 
   it('moves every finding into the body when inline comments are refused', () => {
-    const draft = composeReview(input([inline, outside]), { inline: false })
+    const draft = composeReview(input([inline, outside]), () => false)
     expect(draft.comments).toEqual([])
     expect(draft.body).toContain('src/util/format.ts:42')
     expect(draft.body).toContain('src/util/format.ts:108')
@@ -77,18 +79,18 @@ describe('composeReview', () => {
       severity: n === MAX_INLINE_COMMENTS + 4 ? 'critical' : 'nit',
       body: `finding ${n}`,
     }))
-    const draft = composeReview(input(many), { inline: true })
+    const draft = composeReview(input(many))
     expect(draft.comments).toHaveLength(MAX_INLINE_COMMENTS)
     expect(draft.comments[0]!.body).toContain(`finding ${MAX_INLINE_COMMENTS + 4}`)
     expect(draft.body).toContain('More findings (over the limit of 30 inline comments)')
   })
 
   it('says which files were skipped and records the run', () => {
-    const draft = composeReview(input([]), { inline: true })
+    const draft = composeReview(input([]))
     expect(draft.body).toContain('No findings.')
     expect(draft.body).toContain('`docs/arch.png`: binary file')
     expect(draft.body).toMatch(
-      /<!-- cost-aware-review:run=\{"head":"a{40}","usd":0.0001\} -->$/,
+      /<!-- cost-aware-review:review=\{"runs":\[\{"head":"a{40}","usd":0.0001\}\],"fps":\[\]\} -->$/,
     )
   })
 
@@ -97,9 +99,9 @@ describe('composeReview', () => {
       ...outside,
       body: `${n} ${'x'.repeat(300)}`,
     }))
-    const draft = composeReview(input(long), { inline: true })
+    const draft = composeReview(input(long))
     expect(draft.body.length).toBeLessThan(65_536)
-    expect(draft.body).toContain('The review was cut here')
+    expect(draft.body).toMatch(/…and \d+ more findings, cut to stay under GitHub's size limit/)
   })
 })
 

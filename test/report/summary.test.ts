@@ -32,6 +32,7 @@ function summary(overrides: Partial<RunSummary>): RunSummary {
     placements: [],
     notes: [],
     pricing: {},
+    spentBeforeUsd: 0,
     ...overrides,
   }
 }

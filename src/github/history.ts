@@ -1,0 +1,71 @@
+/**
+ * What earlier runs of this action left on the pull request: its own
+ * reviews, found by their hidden record, with the heads they covered, the
+ * comments they made and what they cost.
+ */
+import {
+  parseReviewMarker,
+  type ReviewRecord,
+  type RunRecord,
+} from '../report/markers'
+import type { Octokit } from './octokit'
+import type { RepoRef } from './pull-request'
+
+export interface PriorReview {
+  readonly id: number
+  readonly body: string
+  readonly record: ReviewRecord
+}
+
+export interface History {
+  /** This action's reviews, oldest first. */
+  readonly reviews: readonly PriorReview[]
+  /** Every inline comment already posted, by fingerprint. */
+  readonly fingerprints: ReadonlySet<string>
+  /** The most recent run, if any. */
+  readonly lastRun?: RunRecord
+  /** What all earlier runs cost, in US dollars, where known. */
+  readonly spentUsd: number
+}
+
+export const NO_HISTORY: History = {
+  reviews: [],
+  fingerprints: new Set(),
+  spentUsd: 0,
+}
+
+/**
+ * Reads this action's earlier reviews. Only reviews written by a bot
+ * account count: anyone may comment on a public pull request, and a
+ * forged record must not be able to hide findings from a later run.
+ */
+export async function readHistory(
+  octokit: Octokit,
+  repo: RepoRef,
+  number: number,
+): Promise<History> {
+  const listed = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    owner: repo.owner,
+    repo: repo.name,
+    pull_number: number,
+    per_page: 100,
+  })
+  return historyOf(
+    listed.flatMap((review) => {
+      if (review.user?.type !== 'Bot') return []
+      const record = parseReviewMarker(review.body ?? '')
+      return record ? [{ id: review.id, body: review.body ?? '', record }] : []
+    }),
+  )
+}
+
+export function historyOf(reviews: readonly PriorReview[]): History {
+  const runs = reviews.flatMap((review) => review.record.runs)
+  const lastRun = runs.at(-1)
+  return {
+    reviews,
+    fingerprints: new Set(reviews.flatMap((review) => review.record.fps)),
+    ...(lastRun ? { lastRun } : {}),
+    spentUsd: runs.reduce((sum, run) => sum + (run.usd ?? 0), 0),
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Publishing: one review per run with only what is new. Findings an earlier
+ * review already posted are not repeated; a run with nothing new amends the
+ * last review instead of adding one; and when GitHub refuses the inline
+ * comments, the review is posted again with fewer of them, down to none, so
+ * that one bad anchor never costs the whole review.
+ */
+import * as core from '@actions/core'
+import type { InlinePlacement } from './diff/anchor'
+import type { History } from './github/history'
+import { statusOf } from './github/pull-request'
+import type { PostedReview, ReviewPoster } from './github/review'
+import {
+  amendedBody,
+  composeReview,
+  placementFingerprint,
+  type ReviewInput,
+} from './report/review-body'
+
+export interface Published extends PostedReview {
+  readonly action: 'posted' | 'amended'
+  /** Inline comments posted. */
+  readonly inline: number
+  /** Findings posted in the body. */
+  readonly inBody: number
+  /** Findings left out because an earlier review posted them. */
+  readonly alreadyPosted: number
+}
+
+// After a 422, each attempt trusts fewer anchors: first all, then only
+// single lines that the pull request adds (the anchors least likely to
+// disagree with GitHub's view of the diff), then none.
+const ATTEMPTS: ReadonlyArray<(placement: InlinePlacement) => boolean> = [
+  () => true,
+  (placement) =>
+    placement.side === 'RIGHT' &&
+    placement.anchorKind === 'add' &&
+    placement.startLine === undefined,
+  () => false,
+]
+
+export async function publish(
+  poster: ReviewPoster,
+  input: Omit<ReviewInput, 'alreadyPosted'>,
+  history: History,
+  footer: string,
+): Promise<Published> {
+  const fresh = input.placements.filter(
+    (placement) => !history.fingerprints.has(placementFingerprint(placement)),
+  )
+  const alreadyPosted = input.placements.length - fresh.length
+  const latest = history.reviews.at(-1)
+
+  if (fresh.length === 0 && latest) {
+    const body = amendedBody(
+      latest.body,
+      [...latest.record.runs, input.run],
+      latest.record.fps,
+      footer,
+    )
+    const updated = await poster.update(latest.id, body)
+    core.info(`Nothing new: amended review ${latest.id}`)
+    return { ...updated, action: 'amended', inline: 0, inBody: 0, alreadyPosted }
+  }
+
+  const full: ReviewInput = { ...input, placements: fresh, alreadyPosted }
+  let refused: number | undefined
+  for (const [attempt, inline] of ATTEMPTS.entries()) {
+    const draft = composeReview(full, inline)
+    // Each attempt's comments are a subset of the last one's: the same
+    // number means the same comments, which GitHub just refused.
+    if (draft.comments.length === refused) continue
+    try {
+      const posted = await poster.post(draft)
+      core.info(
+        `Posted review ${posted.url ?? ''} with ${draft.comments.length} ` +
+          'inline comments',
+      )
+      return {
+        ...posted,
+        action: 'posted',
+        inline: draft.comments.length,
+        inBody: fresh.length - draft.comments.length,
+        alreadyPosted,
+      }
+    } catch (error) {
+      const last = attempt === ATTEMPTS.length - 1
+      if (statusOf(error) !== 422 || draft.comments.length === 0 || last) {
+        throw error
+      }
+      refused = draft.comments.length
+      core.warning(
+        `GitHub refused the review's inline comments ` +
+          `(${(error as Error).message}); posting again with fewer of them ` +
+          'and the rest in the body.',
+      )
+    }
+  }
+  throw new Error(
+    'Bug: the last attempt to post the review had no inline comment and ' +
+      'cannot have been refused for one; please open an issue.',
+  )
+}

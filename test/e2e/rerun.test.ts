@@ -1,0 +1,171 @@
+/**
+ * Re-runs, pushes and force-pushes, end to end: the same emulators serve
+ * several runs of the bundled action on one pull request.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
+import { codeReviewer } from './code-reviewer'
+import { runAction } from './harness'
+
+const BASE = 'b'.repeat(40)
+const H1 = '1'.repeat(40)
+const H2 = '2'.repeat(40)
+const H3 = '3'.repeat(40)
+
+const client = (lines: string[]) => `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
+const CLIENT_H1 = [
+  "import { config } from './config'",
+  '',
+  'export interface Client {',
+  '  get(path: string): Promise<unknown>',
+  '}',
+  '',
+  'export function createClient(base: string): Client {',
+  '  return {',
+  '    async get(path: string) {',
+  '      const url = new URL(path, base)',
+  '      // Requests go to the configured API.',
+  '      config.log(url)',
+  '',
+  '      const res = await fetch(url);',
+  '      return res.json()',
+  '    },',
+  '  }',
+  '}',
+]
+const CLIENT_H2 = [...CLIENT_H1.slice(0, 12), "      const headers = { accept: 'application/json' }", ...CLIENT_H1.slice(12)]
+
+function file(filename: string, patch: string, status = 'modified'): GitHubFile {
+  const lines = patch.split('\n')
+  const additions = lines.filter((l) => l.startsWith('+')).length
+  const deletions = lines.filter((l) => l.startsWith('-')).length
+  return { filename, status, additions, deletions, changes: additions + deletions, patch }
+}
+
+const UTIL = 'src/util.ts'
+const CLIENT = 'src/api/client.ts'
+const filesH1 = [
+  file(CLIENT, client(CLIENT_H1), 'added'),
+  file(UTIL, "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
+]
+const filesH2 = [
+  file(CLIENT, client(CLIENT_H2), 'added'),
+  file(UTIL, "@@ -1,5 +1,7 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
+]
+const sinceH1 = [
+  file(CLIENT, "@@ -10,6 +10,7 @@ export function createClient(base: string): Client {\n       const url = new URL(path, base)\n       // Requests go to the configured API.\n       config.log(url)\n+      const headers = { accept: 'application/json' }\n \n       const res = await fetch(url);\n       return res.json()"),
+  file(UTIL, "@@ -1,4 +1,5 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n   console.log('sum', total)"),
+]
+const filesH3 = [
+  file(UTIL, "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
+  file('src/run.ts', '@@ -0,0 +1,2 @@\n+export const run = (code: string) => eval(code)\n+// done', 'added'),
+]
+
+const rules = [
+  { pattern: /await fetch\(/, severity: 'major' as const, body: 'No timeout on fetch; a hung server blocks the job.' },
+  { pattern: /console\.log/, severity: 'nit' as const, body: 'Debug logging left in.' },
+  { pattern: /TODO/, severity: 'minor' as const, body: 'Unresolved TODO.' },
+  { pattern: /eval\(/, severity: 'critical' as const, body: 'eval runs arbitrary code.' },
+]
+
+function event(action: string, head: string) {
+  const repository = { full_name: 'octo-org/app', private: false, visibility: 'public' }
+  return {
+    action,
+    repository,
+    pull_request: {
+      number: 9,
+      title: 'Add an API client',
+      body: 'Adds a client.',
+      draft: false,
+      user: { login: 'octocat' },
+      head: { sha: head, repo: repository },
+      base: { sha: BASE, repo: repository },
+    },
+  }
+}
+
+let github: GitHubEmulator
+let deepseek: LlmEmulator
+beforeEach(async () => {
+  github = await startGitHubEmulator()
+  deepseek = await startLlmEmulator({ flavour: 'deepseek', respond: codeReviewer(rules) })
+  github.addPullRequest({
+    owner: 'octo-org',
+    repo: 'app',
+    number: 9,
+    files: filesH1,
+    pull: event('opened', H1).pull_request,
+    repository: event('opened', H1).repository,
+    commits: [
+      { sha: BASE, parents: [] },
+      { sha: H1, parents: [BASE] },
+      { sha: H2, parents: [H1] },
+      { sha: H3, parents: [BASE] },
+    ],
+    compareFiles: { [`${H1}...${H2}`]: sinceH1 },
+  })
+})
+afterEach(async () => {
+  await Promise.all([github.close(), deepseek.close()])
+})
+
+async function runOn(action: string, head: string) {
+  const calls = deepseek.calls.length
+  const run = await runAction({
+    event: event(action, head),
+    apiUrl: github.url,
+    inputs: { 'deepseek-api-key': 'test-key', 'deepseek-base-url': deepseek.url },
+  })
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0)
+  const newCalls = deepseek.calls.slice(calls)
+  return { run, promptTokens: newCalls.reduce((sum, call) => sum + call.promptTokens, 0) }
+}
+
+function commentsAt(reviewIndex: number) {
+  const review = github.reviews[reviewIndex] as { comments: Array<{ path: string; line: number }> }
+  return review.comments.map(({ path, line }) => `${path}:${line}`)
+}
+
+describe('runs after the first review', () => {
+  it('re-running on the same head posts nothing new and amends the review in place', async () => {
+    await runOn('opened', H1)
+    expect(commentsAt(0)).toEqual([`${CLIENT}:14`, `${UTIL}:4`])
+
+    const second = await runOn('opened', H1)
+    expect(github.reviews).toHaveLength(1)
+    expect(github.reviewComments).toHaveLength(2)
+    const update = github.requests.find((request) => request.method === 'PUT')!
+    expect(update.path).toMatch(/\/reviews\/\d+$/)
+    const body = (update.body as { body: string }).body
+    expect(body).toContain(`Re-reviewed ${H1.slice(0, 7)}: no new findings.`)
+    expect(body).toMatch(/"runs":\[\{"head":"1{40}"[^\]]*\},\{"head":"1{40}"/)
+    expect(second.run.summary).toContain('Nothing new to post')
+  })
+
+  it('after a push, reviews only the new changes and posts only new findings', async () => {
+    const first = await runOn('opened', H1)
+    github.setHead('octo-org', 'app', 9, H2, filesH2)
+    const second = await runOn('synchronize', H2)
+
+    expect(second.promptTokens).toBeLessThan(first.promptTokens)
+    expect(github.reviews).toHaveLength(2)
+    // The fetch finding moved to line 15 with its code: not repeated. The
+    // console.log line is context now: not repeated either.
+    expect(commentsAt(1)).toEqual([`${UTIL}:1`])
+    expect(second.run.summary).toContain(`Reviewed the changes since ${H1.slice(0, 7)}`)
+    expect(String(github.reviews[1]!.body)).toContain('2 findings were already posted and are not repeated.')
+  })
+
+  it('after a force-push, falls back to a full review', async () => {
+    await runOn('opened', H1)
+    github.setHead('octo-org', 'app', 9, H3, filesH3)
+    const third = await runOn('synchronize', H3)
+    expect(third.run.summary).toContain('is no longer part of its history')
+    const prompt = deepseek.calls.at(-1)!.prompt
+    expect(prompt).toContain('FILE: src/run.ts')
+    expect(prompt).toContain('FILE: src/util.ts')
+    expect(commentsAt(1)).toEqual(['src/run.ts:1'])
+  })
+})
