@@ -45,10 +45,18 @@ export async function publish(
   history: History,
   footer: string,
 ): Promise<Published> {
-  const fresh = input.placements.filter(
-    (placement) => !history.fingerprints.has(placementFingerprint(placement)),
-  )
-  const alreadyPosted = input.placements.length - fresh.length
+  // Not posted before, and once only: calls that share context can report
+  // the same finding twice.
+  const seen = new Set(history.fingerprints)
+  const fresh = input.placements.filter((placement) => {
+    const print = placementFingerprint(placement)
+    if (seen.has(print)) return false
+    seen.add(print)
+    return true
+  })
+  const alreadyPosted = input.placements.filter((placement) =>
+    history.fingerprints.has(placementFingerprint(placement)),
+  ).length
   const latest = history.reviews.at(-1)
 
   if (fresh.length === 0 && latest) {

@@ -184,3 +184,20 @@ describe.skipIf(!hasShared)('cases that broke similar tools', () => {
     expect(JSON.stringify(result.deepseek.calls)).not.toContain('ghs_e2e_token')
   })
 })
+
+describe.skipIf(!hasShared)('cases about re-runs and large pull requests', () => {
+  it('12: a pull request too large for the diff media type is read through the files API', async () => {
+    const files: GitHubFile[] = Array.from({ length: 412 }, (_, n) => ({
+      filename: `pkg/file${n}.go`,
+      status: 'modified',
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+      patch: `@@ -1,1 +1,2 @@\n package pkg\n+var v${n} = ${n}`,
+    }))
+    const result = await review({ files })
+    expect(result.github.requests.some((r) => (r.headers.accept ?? '').includes('diff'))).toBe(false)
+    expect(result.github.requests.filter((r) => r.path.endsWith('/files'))).toHaveLength(5)
+    expect(result.run.summary).toContain('Files: 412 reviewed, 0 not reviewed')
+  })
+})

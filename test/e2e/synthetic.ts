@@ -21,6 +21,8 @@ export interface SyntheticPr {
   readonly inputs?: Record<string, string>
   /** Text files of the base revision, e.g. the guidelines file. */
   readonly baseContents?: Record<string, string>
+  /** Runs before the action starts, e.g. to inject faults. */
+  readonly beforeRun?: (github: GitHubEmulator, deepseek: LlmEmulator, openai: LlmEmulator) => void
 }
 
 export interface SyntheticRun {
@@ -73,6 +75,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: {} },
   })
 
+  pr.beforeRun?.(github, deepseek, openai)
   const run = await runAction({
     event,
     apiUrl: github.url,
