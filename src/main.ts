@@ -4,10 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { costOf } from './cost/cost'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
-import { findPrice } from './cost/prices'
-import { placeFindings } from './diff/anchor'
+import { placeFindings, type Placement } from './diff/anchor'
 import { parseFile } from './diff/parse'
 import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
@@ -16,19 +14,30 @@ import {
   listFiles,
   readGuidelines,
   readVisibility,
+  statusOf,
   type RepoRef,
 } from './github/pull-request'
 import { githubPoster, printingPoster, type ReviewPoster } from './github/review'
-import { createModelClient, type CallResult, type ModelClient } from './llm/client'
-import { requestRules } from './llm/providers'
-import { planCalls, type PromptCall } from './prompt/build'
+import {
+  createModelClient,
+  type ModelClient,
+  type ModelEndpoint,
+} from './llm/client'
+import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
+import { planCalls } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { publish, type Published } from './publish'
 import { renderSummary, type RunSummary } from './report/summary'
-import { formatCount, formatUsd } from './report/text'
-import { chooseRoute, missingKey, type Route } from './route'
+import { formatCount, formatUsd, sanitizeModelText } from './report/text'
+import {
+  assignLanes,
+  chooseRoute,
+  fallbackFor,
+  missingKey,
+  type Route,
+} from './route'
 import { decideScope, type ReviewScope } from './scope'
 import { selectFiles, type FileStatus } from './select'
 import { readSettings, type PullRequestInfo, type Settings } from './settings'
@@ -48,7 +57,7 @@ export async function run(): Promise<void> {
 export interface Dependencies {
   readonly octokit: Octokit
   readonly poster: ReviewPoster
-  readonly clientFor: (route: Route) => ModelClient
+  readonly clientFor: (endpoint: ModelEndpoint) => ModelClient
 }
 
 export async function review(
@@ -67,6 +76,21 @@ export async function review(
   }
 
   const repo: RepoRef = event.repository
+  if (isForkPullRequest(pull, repo, event.name)) {
+    await skipForkPullRequest(settings)
+    return
+  }
+  if (
+    event.name === 'pull_request_target' &&
+    settings.workspaceHead === pull.headSha
+  ) {
+    core.warning(
+      "The workspace holds the pull request's head commit under " +
+        'pull_request_target: code from the pull request can run with this ' +
+        "workflow's secrets and write token. This action needs no checkout; " +
+        'remove the checkout step, or check out the base branch.',
+    )
+  }
   const octokit =
     dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
 
@@ -79,10 +103,6 @@ export async function review(
   })
   const keyInput = missingKey(route)
   if (keyInput) {
-    if (isForkPullRequest(pull, repo, event.name)) {
-      await skipForkPullRequest(settings, route, keyInput)
-      return
-    }
     throw new Error(
       `Input \`${keyInput}\` is empty, and this ${route.privacy} repository's ` +
         `reviews go to ${route.endpoint.provider} (${route.reason}). Pass the ` +
@@ -128,66 +148,90 @@ export async function review(
     return
   }
 
-  // Prompt
-  const plan = planCalls(
-    {
-      title: pull.title,
-      description: pull.body,
-      guidelines,
-      files: scope.files,
-    },
-    {
-      count: await loadTokenCounter(route.endpoint.provider),
-      maxPromptTokens: settings.maxPromptTokens,
-    },
-  )
-  core.info(`${plan.calls.length} model call(s) planned`)
+  // Lanes, prompts and model calls
+  const lanes = assignLanes(route, scope.files, settings)
+  const work: LaneCall[] = []
+  const tooLarge: string[] = []
+  for (const lane of lanes.lanes) {
+    const plan = planCalls(
+      {
+        title: pull.title,
+        description: pull.body,
+        guidelines,
+        files: lane.files,
+      },
+      {
+        count: await loadTokenCounter(lane.endpoint.provider),
+        maxPromptTokens: settings.maxPromptTokens,
+      },
+    )
+    tooLarge.push(...plan.tooLarge)
+    work.push(...plan.calls.map((call) => ({ lane, call })))
+  }
+  core.info(`${work.length} model call(s) planned`)
 
-  // Model calls
-  const client =
-    dependencies.clientFor?.(route) ??
-    createModelClient(route.endpoint, {
-      timeoutMs: settings.requestTimeoutMs,
-      maxRetries: 2,
-      promptCacheKey: promptCacheKey(guidelines),
-    })
-  const { results, unreviewed } = await core.group('Model calls', () =>
-    callModel(client, plan.calls, route, settings),
+  const clients = new Map<string, ModelClient>()
+  const clientFor = (endpoint: ModelEndpoint): ModelClient => {
+    const key = `${endpoint.provider} ${endpoint.baseUrl} ${endpoint.model}`
+    const client =
+      clients.get(key) ??
+      dependencies.clientFor?.(endpoint) ??
+      createModelClient(endpoint, {
+        timeoutMs: settings.requestTimeoutMs,
+        maxRetries: 2,
+        promptCacheKey: promptCacheKey(guidelines),
+        thinking: settings.deepseekThinking,
+      })
+    clients.set(key, client)
+    return client
+  }
+  const { outcomes, overBudget } = await core.group('Model calls', () =>
+    runCalls(work, {
+      clientFor,
+      fallbackFor: (lane) => fallbackFor(lane, settings),
+      pricing: settings.pricing,
+      thinking: settings.deepseekThinking,
+      ...(settings.maxCostUsd !== undefined
+        ? { maxCostUsd: settings.maxCostUsd }
+        : {}),
+    }),
   )
 
   // Findings
-  const calls = plan.calls.slice(0, results.length)
   const reviewedPaths = new Set(
-    calls.flatMap((call, index) => (results[index]?.reply ? call.paths : [])),
+    outcomes.flatMap((outcome) => (outcome.result.reply ? outcome.call.paths : [])),
   )
   const placements = placeFindings(
-    results.flatMap((result) => result.reply?.findings ?? []),
+    outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
     files,
     reviewedPaths,
     // Removed lines of an incremental diff are numbered in the last
     // reviewed head, not in the base GitHub anchors LEFT comments to.
     { left: scope.kind === 'full' },
   )
-  const notes = runNotes(pull, scope, plan.tooLarge, unreviewed, results, calls)
+  const notes = runNotes(pull, scope, tooLarge, overBudget, lanes.withheld, outcomes)
   const cost = buildCostReport(
-    results.map((result) => ({
-      model: route.endpoint.model,
-      startedAt: result.startedAt,
-      usage: result.usage,
-    })),
+    outcomes.flatMap((outcome) =>
+      outcome.attempts.map(({ endpoint, result }) => ({
+        model: endpoint.model,
+        startedAt: result.startedAt,
+        usage: result.usage,
+      })),
+    ),
     settings.pricing,
   )
 
   // Review
-  const anyReply = results.some((result) => result.reply)
+  const anyReply = outcomes.some((outcome) => outcome.result.reply)
   let published: Published | undefined
+  let postError: Error | undefined
   if (anyReply) {
     published = await core.group('Review', () =>
       publish(
         poster,
         {
           headSha: pull.headSha,
-          summaries: results.map((result) => result.reply?.summary ?? ''),
+          summaries: outcomes.map((outcome) => outcome.result.reply?.summary ?? ''),
           placements,
           statuses: scope.statuses,
           scope: scope.description,
@@ -199,31 +243,54 @@ export async function review(
         `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
           costLine(route, cost, history),
       ),
-    )
+    ).catch((error: unknown) => {
+      // The model's work is paid for: keep every finding in the summary
+      // and as annotations, then fail with what to change.
+      postError = postingError(error)
+      annotate(placements)
+      return undefined
+    })
   }
 
   // Report
+  const failure = postError as Error | undefined
   await writeSummary({
-    headline: anyReply ? 'reviewed' : 'no review posted: every model call failed',
+    headline: failure
+      ? 'reviewed, but the review could not be posted'
+      : anyReply
+        ? 'reviewed'
+        : 'no review posted: every model call failed',
     route,
     cost,
-    calls: calls.map((call, index) => ({
-      paths: call.paths,
-      rejected: results[index]?.reply?.rejected.length ?? 0,
-      ...(results[index]?.error ? { error: results[index]!.error!.message } : {}),
+    calls: outcomes.flatMap((outcome) =>
+      outcome.attempts.map(({ endpoint, result }) => ({
+        lane: outcome.lane.kind,
+        provider: endpoint.provider,
+        paths: outcome.call.paths,
+        rejected: result.reply?.rejected.length ?? 0,
+        ...(result.error ? { error: result.error.message } : {}),
+      })),
+    ),
+    lanes: lanes.lanes.map((lane) => ({
+      kind: lane.kind,
+      provider: lane.endpoint.provider,
+      model: lane.endpoint.model,
+      paths: lane.files.map((file) => file.path),
     })),
+    withheld: lanes.withheld,
     statuses: scope.statuses,
     placements,
     scope: scope.description,
     ...(published ? { review: reviewOutcome(published, settings) } : {}),
-    notes,
+    notes: failure ? [failure.message, ...notes] : notes,
     pricing: settings.pricing,
     spentBeforeUsd: history.spentUsd,
   })
   setOutputs(route, cost, published)
 
-  const fatal = results.find((result) => result.error?.fatal)
-  if (fatal?.error) throw new Error(fatal.error.message)
+  if (failure) throw failure
+  const fatal = outcomes.find((outcome) => outcome.result.error?.fatal)
+  if (fatal?.result.error) throw new Error(fatal.result.error.message)
   if (!anyReply) throw new Error('Every model call failed; see the job summary.')
   for (const note of notes) core.warning(note)
 }
@@ -257,83 +324,14 @@ async function readPullRequest(
   return { files: listed.map(parseFile), guidelines, history }
 }
 
-/**
- * Makes the planned calls one after another, stopping before a call whose
- * worst case would cross `max-cost-usd`, or after a call that shows every
- * other call would fail the same way.
- */
-async function callModel(
-  client: ModelClient,
-  calls: readonly PromptCall[],
-  route: Route,
-  settings: Settings,
-): Promise<{ results: CallResult[]; unreviewed: string[] }> {
-  const results: CallResult[] = []
-  const price = findPrice(route.endpoint.model, settings.pricing)
-  if (settings.maxCostUsd !== undefined && !price) {
-    throw new Error(
-      `Input \`max-cost-usd\` is set, but no price is known for ` +
-        `"${route.endpoint.model}", so the budget cannot be enforced. Add the ` +
-        'model to the `pricing` input.',
-    )
-  }
-  const rules = requestRules(route.endpoint.provider, route.endpoint.model)
-  let spent = 0
-
-  for (const [index, call] of calls.entries()) {
-    if (settings.maxCostUsd !== undefined && price) {
-      // The worst case: no cache hit and the whole output cap used.
-      const worst = costOf(
-        {
-          inputTokens: call.estimatedTokens,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: rules.maxOutputTokens,
-          reasoningTokens: 0,
-        },
-        price,
-        new Date(),
-      ).usd
-      if (spent + worst > settings.maxCostUsd) {
-        core.warning(
-          `Stopping before call ${index + 1}: it could cost up to ` +
-            `${formatUsd(worst)} and ${formatUsd(spent)} of ` +
-            `${formatUsd(settings.maxCostUsd)} is spent.`,
-        )
-        return {
-          results,
-          unreviewed: calls.slice(index).flatMap((rest) => rest.paths),
-        }
-      }
-    }
-
-    core.info(
-      `Call ${index + 1}/${calls.length}: ${call.paths.length} files, ` +
-        `about ${formatCount(call.estimatedTokens)} prompt tokens`,
-    )
-    const result = await client.review(call)
-    results.push(result)
-    const usage = result.usage
-    core.info(
-      `  ${formatCount(usage.inputTokens)} prompt tokens ` +
-        `(${formatCount(usage.cachedInputTokens)} cached), ` +
-        `${formatCount(usage.outputTokens)} output tokens` +
-        (result.error ? `; failed: ${result.error.message}` : ''),
-    )
-    if (price) spent += costOf(usage, price, result.startedAt).usd
-    if (result.error?.fatal) break
-  }
-  return { results, unreviewed: [] }
-}
-
 /** What the reader should know about this run, in the review and summary. */
 function runNotes(
   pull: PullRequestInfo,
   scope: ReviewScope,
   tooLarge: readonly string[],
-  unreviewed: readonly string[],
-  results: readonly CallResult[],
-  calls: readonly PromptCall[],
+  overBudget: readonly string[],
+  withheld: readonly string[],
+  outcomes: readonly CallOutcome[],
 ): string[] {
   const notes: string[] = []
   const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
@@ -344,23 +342,30 @@ function runNotes(
         'never as instructions.',
     )
   }
+  if (withheld.length > 0) {
+    notes.push(
+      `Not reviewed because they match \`sensitive-paths\` and no private ` +
+        `provider is configured: ${withheld.join(', ')}.`,
+    )
+  }
   if (tooLarge.length > 0) {
     notes.push(
       `Too large for one model call, not reviewed: ${tooLarge.join(', ')}. ` +
         'Raise `max-prompt-tokens` to include them.',
     )
   }
-  if (unreviewed.length > 0) {
+  if (overBudget.length > 0) {
     notes.push(
       'Not reviewed because the next call would exceed `max-cost-usd`: ' +
-        `${unreviewed.join(', ')}.`,
+        `${overBudget.join(', ')}.`,
     )
   }
-  results.forEach((result, index) => {
-    if (result.error) {
+  outcomes.forEach((outcome, index) => {
+    const error = outcome.result.error
+    if (error) {
       notes.push(
-        `Call ${index + 1} of ${results.length} failed (${result.error.message}); ` +
-          `not reviewed: ${calls[index]?.paths.join(', ')}.`,
+        `Call ${index + 1} of ${outcomes.length} failed (${error.message}); ` +
+          `not reviewed: ${outcome.call.paths.join(', ')}.`,
       )
     }
   })
@@ -417,20 +422,53 @@ async function finishWithoutModel(
   setOutputs(route, cost, published)
 }
 
-async function skipForkPullRequest(
-  settings: Settings,
-  route: Route,
-  keyInput: string,
-): Promise<void> {
+/**
+ * GitHub runs pull_request workflows from forks without secrets and with a
+ * read-only token: no review could be made or posted. The run ends
+ * neutrally and says how to review such pull requests.
+ */
+async function skipForkPullRequest(settings: Settings): Promise<void> {
   const reason =
-    `not reviewed: \`${keyInput}\` is empty because GitHub does not pass ` +
-    'secrets to pull_request workflows from forks'
+    'not reviewed: this pull request comes from a fork, and GitHub runs ' +
+    'pull_request workflows from forks without secrets and with a read-only token'
   core.notice(
     `Skipped: ${reason}. To review fork pull requests, use the ` +
       'pull_request_target recipe in the README, which never checks out ' +
       "the pull request's code.",
   )
-  await writeSummary({ ...emptySummary(settings), headline: reason, route })
+  await writeSummary({ ...emptySummary(settings), headline: reason })
+}
+
+/** A posting failure in words that say what to change. */
+function postingError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error)
+  if (statusOf(error) === 403) {
+    return new Error(
+      `GitHub refused to post the review (403: ${message}). The token lacks ` +
+        '`pull-requests: write`: add `permissions: { contents: read, ' +
+        'pull-requests: write }` to the job. Every finding is in the job ' +
+        'summary and in the annotations of this step.',
+      { cause: error },
+    )
+  }
+  return new Error(
+    `Could not post the review: ${message}. Every finding is in the job ` +
+      'summary and in the annotations of this step.',
+    { cause: error },
+  )
+}
+
+/** Findings as annotations on their lines, when no review could hold them. */
+function annotate(placements: readonly Placement[]): void {
+  for (const placement of placements) {
+    const { finding } = placement
+    const line = placement.kind === 'inline' ? placement.line : finding.line
+    core.warning(sanitizeModelText(finding.body), {
+      title: `cost-aware-review (${finding.severity})`,
+      file: placement.path,
+      startLine: line,
+    })
+  }
 }
 
 function isForkPullRequest(

@@ -3,8 +3,10 @@
  * everything else, including a repository whose visibility cannot be
  * established, to the private one.
  */
+import type { DiffFile } from './diff/model'
 import type { ModelEndpoint } from './llm/client'
 import type { ProviderName } from './llm/providers'
+import { compileGlobs } from './select'
 import type { Settings, Visibility } from './settings'
 
 export type PrivacyClass = 'public' | 'private'
@@ -107,4 +109,96 @@ export function missingKey(route: Route): string | undefined {
   const { endpoint } = route
   if (endpoint.provider === 'self-hosted' || endpoint.apiKey) return undefined
   return endpoint.keyInput
+}
+
+/** Where a group of files goes: the route's model, or a lane beside it. */
+export type LaneKind = 'default' | 'escalated' | 'sensitive'
+
+export interface Lane {
+  readonly kind: LaneKind
+  readonly endpoint: ModelEndpoint
+  readonly privacy: PrivacyClass
+  readonly files: readonly DiffFile[]
+}
+
+export interface LanePlan {
+  /** The lanes that have files, default first. */
+  readonly lanes: readonly Lane[]
+  /**
+   * Sensitive files of a public repository that no private provider can
+   * take: they are not reviewed at all.
+   */
+  readonly withheld: readonly string[]
+}
+
+/**
+ * The second axis of routing. In a public repository, files matching
+ * `sensitive-paths` go to the private provider, or nowhere; files matching
+ * `escalate-paths`, or large enough, go to the escalation model of the
+ * route's own provider, so escalation never changes the privacy class.
+ */
+export function assignLanes(
+  route: Route,
+  files: readonly DiffFile[],
+  settings: Settings,
+): LanePlan {
+  const sensitive =
+    route.privacy === 'public'
+      ? compileGlobs(settings.sensitivePaths)
+      : () => false
+  const escalated = (file: DiffFile): boolean =>
+    settings.escalationModel !== undefined &&
+    (compileGlobs(settings.escalatePaths)(file.path) ||
+      (settings.escalateMinChanges !== undefined &&
+        file.additions + file.deletions >= settings.escalateMinChanges))
+
+  const privateEndpoint = endpointFor(settings.privateProvider, settings)
+  const privateUsable =
+    settings.privateProvider !== 'deepseek' &&
+    (privateEndpoint.provider === 'self-hosted' || !!privateEndpoint.apiKey)
+
+  const groups: Record<LaneKind, DiffFile[]> = {
+    default: [],
+    escalated: [],
+    sensitive: [],
+  }
+  const withheld: string[] = []
+  for (const file of files) {
+    if (sensitive(file.path)) {
+      if (privateUsable) groups.sensitive.push(file)
+      else withheld.push(file.path)
+    } else {
+      groups[escalated(file) ? 'escalated' : 'default'].push(file)
+    }
+  }
+
+  const lanes: Lane[] = [
+    { kind: 'default', endpoint: route.endpoint, privacy: route.privacy, files: groups.default },
+    {
+      kind: 'escalated',
+      endpoint: {
+        ...route.endpoint,
+        model: settings.escalationModel ?? route.endpoint.model,
+        modelInput: 'escalation-model',
+      },
+      privacy: route.privacy,
+      files: groups.escalated,
+    },
+    { kind: 'sensitive', endpoint: privateEndpoint, privacy: 'private', files: groups.sensitive },
+  ]
+  return { lanes: lanes.filter((lane) => lane.files.length > 0), withheld }
+}
+
+/**
+ * The endpoint that takes a lane's calls when its provider fails, if the
+ * user chose one. Settings have already refused a fallback that would move
+ * private code to DeepSeek without consent.
+ */
+export function fallbackFor(lane: Lane, settings: Settings): ModelEndpoint | undefined {
+  const provider = settings.fallbackProvider
+  if (!provider || provider === lane.endpoint.provider) return undefined
+  if (lane.privacy === 'private' && provider === 'deepseek' && !settings.allowPublicApiForPrivateCode) {
+    return undefined
+  }
+  return endpointFor(provider, settings)
 }

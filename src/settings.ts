@@ -58,6 +58,23 @@ export interface Settings {
   readonly publicProvider: ProviderName
   /** Provider for private, internal and unknown-visibility repositories. */
   readonly privateProvider: ProviderName
+  /** The user's explicit consent to send private code to DeepSeek's API. */
+  readonly allowPublicApiForPrivateCode: boolean
+  /**
+   * Provider for calls that fail on the chosen one, within the same privacy
+   * class; undefined means no fallback.
+   */
+  readonly fallbackProvider?: ProviderName
+  /** Globs of risky files reviewed by `escalationModel`. */
+  readonly escalatePaths: readonly string[]
+  /** Files with at least this many changed lines are escalated too. */
+  readonly escalateMinChanges?: number
+  /** The stronger model of the route's provider for escalated files. */
+  readonly escalationModel?: string
+  /** Globs of files that never go to a public provider. */
+  readonly sensitivePaths: readonly string[]
+  /** Let DeepSeek think before answering (bills reasoning tokens). */
+  readonly deepseekThinking: boolean
   readonly deepseek: Required<Pick<ProviderSettings, 'baseUrl' | 'model'>> &
     ProviderSettings
   readonly openai: Required<Pick<ProviderSettings, 'baseUrl' | 'model'>> &
@@ -80,11 +97,15 @@ export interface Settings {
   /** Deadline of one model request, in milliseconds. */
   readonly requestTimeoutMs: number
   readonly event: EventInfo
+  /**
+   * The commit checked out in the workspace, if any: under
+   * pull_request_target, the pull request's head there means untrusted
+   * code runs with secrets.
+   */
+  readonly workspaceHead?: string
 }
 
 type Env = Readonly<Record<string, string | undefined>>
-
-const PRIVATE_PROVIDERS = ['openai', 'self-hosted'] as const
 
 /** Reads and validates every input and the event. */
 export function readSettings(env: Env = process.env): Settings {
@@ -121,7 +142,31 @@ export function readSettings(env: Env = process.env): Settings {
     privateProvider: choice(
       'private-provider',
       input('private-provider') || 'openai',
-      PRIVATE_PROVIDERS,
+      PROVIDERS,
+    ),
+    allowPublicApiForPrivateCode: boolean(
+      'allow-public-api-for-private-code',
+      input('allow-public-api-for-private-code') || 'false',
+    ),
+    ...optional(
+      'fallbackProvider',
+      input('fallback-provider')
+        ? choice('fallback-provider', input('fallback-provider'), PROVIDERS)
+        : undefined,
+    ),
+    escalatePaths: globs('escalate-paths', input('escalate-paths')),
+    ...optional(
+      'escalateMinChanges',
+      number('escalate-min-changes', input('escalate-min-changes'), {
+        min: 1,
+        integer: true,
+      }),
+    ),
+    ...optional('escalationModel', input('escalation-model') || undefined),
+    sensitivePaths: globs('sensitive-paths', input('sensitive-paths')),
+    deepseekThinking: boolean(
+      'deepseek-thinking',
+      input('deepseek-thinking') || 'false',
     ),
     deepseek: {
       ...optional('apiKey', secret('deepseek-api-key')),
@@ -149,8 +194,8 @@ export function readSettings(env: Env = process.env): Settings {
       ),
       ...optional('model', input('self-hosted-model') || undefined),
     },
-    include: list(input('include')),
-    exclude: list(input('exclude')),
+    include: globs('include', input('include')),
+    exclude: globs('exclude', input('exclude')),
     guidelinesFile: input('guidelines-file') || '.github/review-guidelines.md',
     ...optional(
       'maxCostUsd',
@@ -169,10 +214,49 @@ export function readSettings(env: Env = process.env): Settings {
         min: 1,
       }) ?? 300),
     event: readEvent(env),
+    ...optional('workspaceHead', readWorkspaceHead(env.GITHUB_WORKSPACE)),
   }
 
   requireSelfHosted(settings)
+  checkPrivacyPolicy(settings)
+  checkEscalation(settings)
   return Object.freeze(settings)
+}
+
+/**
+ * Private code goes to DeepSeek's public API only with explicit consent,
+ * whichever input would send it there.
+ */
+function checkPrivacyPolicy(settings: Settings): void {
+  if (settings.allowPublicApiForPrivateCode) return
+  if (settings.privateProvider === 'deepseek') {
+    throw new Error(
+      'Input `private-provider` is "deepseek", which would send private ' +
+        "code to DeepSeek's public API. Choose openai or self-hosted, or set " +
+        '`allow-public-api-for-private-code: true` to allow it.',
+    )
+  }
+  if (settings.fallbackProvider === 'deepseek') {
+    throw new Error(
+      'Input `fallback-provider` is "deepseek", which would send private ' +
+        "code to DeepSeek's public API when the private provider fails. " +
+        'Choose openai or self-hosted, or set ' +
+        '`allow-public-api-for-private-code: true` to allow it.',
+    )
+  }
+}
+
+function checkEscalation(settings: Settings): void {
+  const wanted =
+    settings.escalatePaths.length > 0 ||
+    settings.escalateMinChanges !== undefined
+  if (wanted && !settings.escalationModel) {
+    throw new Error(
+      'Input `escalate-paths` or `escalate-min-changes` is set but ' +
+        '`escalation-model` is empty. Name the stronger model of the same ' +
+        'provider, e.g. deepseek-v4-pro or gpt-5.4.',
+    )
+  }
 }
 
 function requireSelfHosted(settings: Settings): void {
@@ -190,6 +274,20 @@ function requireSelfHosted(settings: Settings): void {
       'A provider is `self-hosted` but input `self-hosted-model` is empty. ' +
         'Set it to the model name the server serves.',
     )
+  }
+}
+
+/**
+ * The detached commit of a checkout in the workspace. actions/checkout
+ * with `ref: <sha>` leaves `.git/HEAD` holding that sha.
+ */
+function readWorkspaceHead(workspace: string | undefined): string | undefined {
+  if (!workspace) return undefined
+  try {
+    const head = readFileSync(`${workspace}/.git/HEAD`, 'utf8').trim()
+    return /^[0-9a-f]{40}$/.test(head) ? head : undefined
+  } catch {
+    return undefined
   }
 }
 
@@ -341,12 +439,56 @@ function url(name: string, value: string): string {
   return value.replace(/\/+$/, '')
 }
 
-/** Globs, one per line or separated by commas. */
-function list(value: string): string[] {
-  return value
-    .split(/[\n,]/)
+/** Globs, one per line or separated by commas; each must compile. */
+function globs(name: string, value: string): string[] {
+  const patterns = value
+    .split('\n')
+    .flatMap(splitOutsideBraces)
     .map((item) => item.trim())
     .filter((item) => item !== '' && !item.startsWith('#'))
+  for (const pattern of patterns) {
+    if (!isValidGlob(pattern)) {
+      throw new Error(
+        `Input \`${name}\` has an invalid glob "${pattern}": check its ` +
+          'brackets and braces, e.g. `src/**/*.{ts,tsx}`.',
+      )
+    }
+  }
+  return patterns
+}
+
+// A comma separates globs, except inside braces: `*.{ts,tsx}` is one glob.
+function splitOutsideBraces(line: string): string[] {
+  const parts: string[] = []
+  let depth = 0
+  let current = ''
+  for (const char of line) {
+    if (char === '{') depth++
+    if (char === '}') depth--
+    if (char === ',' && depth <= 0) {
+      parts.push(current)
+      current = ''
+    } else {
+      current += char
+    }
+  }
+  return [...parts, current]
+}
+
+function isValidGlob(pattern: string): boolean {
+  let depth = 0
+  let inClass = false
+  let escaped = false
+  for (const char of pattern) {
+    if (escaped) escaped = false
+    else if (char === '\\') escaped = true
+    else if (inClass) {
+      if (char === ']') inClass = false
+    } else if (char === '[') inClass = true
+    else if (char === '{') depth++
+    else if (char === '}' && --depth < 0) return false
+  }
+  return depth === 0 && !inClass
 }
 
 const PRICE_FIELDS = ['input', 'cached_input', 'output', 'cache_write']

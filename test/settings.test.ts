@@ -97,8 +97,8 @@ describe('readSettings', () => {
   })
 
   it('splits globs on lines and commas and ignores comments', () => {
-    const settings = readSettings(env({ include: 'src/**, lib/**\n# note\n*.md\n' }))
-    expect(settings.include).toEqual(['src/**', 'lib/**', '*.md'])
+    const settings = readSettings(env({ include: 'src/**, lib/**\n# note\n*.md\nweb/**/*.{ts,tsx}\n' }))
+    expect(settings.include).toEqual(['src/**', 'lib/**', '*.md', 'web/**/*.{ts,tsx}'])
   })
 
   it('reads pricing overrides as flat prices', () => {
@@ -114,7 +114,16 @@ describe('readSettings', () => {
 
   it.each([
     ['public-provider', 'anthropic', /`public-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/],
-    ['private-provider', 'deepseek', /`private-provider` is "deepseek"; valid values are openai, self-hosted/],
+    ['private-provider', 'anthropic', /`private-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/],
+    ['private-provider', 'deepseek', /`private-provider` is "deepseek", which would send private code to DeepSeek's public API/],
+    ['fallback-provider', 'deepseek', /`fallback-provider` is "deepseek", which would send private code/],
+    ['fallback-provider', 'gemini', /`fallback-provider` is "gemini"; valid values are deepseek, openai, self-hosted/],
+    ['escalate-paths', '**/auth/**', /`escalation-model` is empty/],
+    ['escalate-min-changes', '0', /`escalate-min-changes` is "0"; it must be a whole number at least 1/],
+    ['include', 'src/{a,b', /`include` has an invalid glob "src\/\{a,b"/],
+    ['exclude', '[abc', /`exclude` has an invalid glob "\[abc"/],
+    ['sensitive-paths', 'secrets/}', /`sensitive-paths` has an invalid glob/],
+    ['allow-public-api-for-private-code', 'maybe', /`allow-public-api-for-private-code` is "maybe"; use true or false/],
     ['max-cost-usd', '-1', /`max-cost-usd` is "-1"; it must be a number greater than 0/],
     ['max-cost-usd', 'ten', /`max-cost-usd` is "ten"/],
     ['max-prompt-tokens', '12.5', /`max-prompt-tokens` is "12.5"; it must be a whole number/],
@@ -143,5 +152,14 @@ describe('readSettings', () => {
   it('names the event file when it cannot be read', () => {
     const broken = { ...env(), GITHUB_EVENT_PATH: join(dir, 'missing.json') }
     expect(() => readSettings(broken)).toThrow(/GITHUB_EVENT_PATH/)
+  })
+})
+
+describe('readSettings, privacy consent', () => {
+  it('allows private code on DeepSeek only with explicit consent', () => {
+    const settings = readSettings(
+      env({ 'private-provider': 'deepseek', 'allow-public-api-for-private-code': 'true' }),
+    )
+    expect(settings.privateProvider).toBe('deepseek')
   })
 })

@@ -34,6 +34,8 @@ export interface ClientOptions {
   readonly maxRetries: number
   /** A stable key for OpenAI's prompt cache routing. */
   readonly promptCacheKey?: string
+  /** DeepSeek only: let the model think first. */
+  readonly thinking?: boolean
 }
 
 export interface CallResult {
@@ -78,7 +80,9 @@ export function createModelClient(
     maxRetries: options.maxRetries,
     ...(endpoint.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
   })
-  let rules = requestRules(endpoint.provider, endpoint.model)
+  let rules = requestRules(endpoint.provider, endpoint.model, {
+    thinking: options.thinking ?? false,
+  })
 
   async function review(call: PromptCall): Promise<CallResult> {
     const startedAt = new Date()

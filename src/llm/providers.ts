@@ -32,20 +32,30 @@ const REASONING_MODEL = /^(gpt-5|o\d)/
 export function requestRules(
   provider: ProviderName,
   model: string,
+  options: { thinking?: boolean } = {},
 ): RequestRules {
   switch (provider) {
     case 'deepseek':
       // JSON mode only: Chat Completions rejects json_schema. Thinking is on
-      // by default and would bill reasoning tokens for a task that does not
-      // need them. https://api-docs.deepseek.com/guides/thinking_mode
-      return {
-        tokenLimit: 'max_tokens',
-        maxOutputTokens: 8192,
-        temperature: 0,
-        responseFormat: 'json_object',
-        promptCacheKey: false,
-        extraBody: { thinking: { type: 'disabled' } },
-      }
+      // by default and bills reasoning tokens, so it is off unless asked
+      // for; in thinking mode temperature is ignored and the cap must leave
+      // room for the reasoning. https://api-docs.deepseek.com/guides/thinking_mode
+      return options.thinking
+        ? {
+            tokenLimit: 'max_tokens',
+            maxOutputTokens: 32768,
+            responseFormat: 'json_object',
+            promptCacheKey: false,
+            extraBody: { thinking: { type: 'enabled' } },
+          }
+        : {
+            tokenLimit: 'max_tokens',
+            maxOutputTokens: 8192,
+            temperature: 0,
+            responseFormat: 'json_object',
+            promptCacheKey: false,
+            extraBody: { thinking: { type: 'disabled' } },
+          }
     case 'openai':
       return REASONING_MODEL.test(model)
         ? {

@@ -5,9 +5,10 @@
  */
 import type { Placement } from '../diff/anchor'
 import { cacheHitRatio, type CostReport } from '../cost/ledger'
+import { costOf } from '../cost/cost'
 import { findPrice } from '../cost/prices'
 import type { ModelPrice } from '../cost/prices'
-import type { Route } from '../route'
+import type { LaneKind, Route } from '../route'
 import { SKIP_REASON_TEXT, type FileStatus } from '../select'
 import {
   codePath,
@@ -18,6 +19,8 @@ import {
 } from './text'
 
 export interface CallSummary {
+  /** The lane the call belongs to: default, escalated or sensitive. */
+  readonly lane?: LaneKind
   /** The files the call showed the model. */
   readonly paths: readonly string[]
   /** Why the call produced no findings, if it failed. */
@@ -32,6 +35,15 @@ export interface RunSummary {
   readonly route?: Route
   readonly cost?: CostReport
   readonly calls: readonly CallSummary[]
+  /** The lanes files were routed to, when there is more than the default. */
+  readonly lanes?: ReadonlyArray<{
+    readonly kind: LaneKind
+    readonly provider: string
+    readonly model: string
+    readonly paths: readonly string[]
+  }>
+  /** Sensitive files no private provider could take. */
+  readonly withheld?: readonly string[]
   readonly statuses: readonly FileStatus[]
   readonly placements: readonly Placement[]
   /** What was reviewed: the whole pull request or the latest changes. */
@@ -61,6 +73,7 @@ export function renderSummary(run: RunSummary): string {
     ...run.notes.map((note) => `> [!NOTE]\n> ${escapeHtml(note)}`),
     callTable(run),
     costNotes(run),
+    lanesSection(run),
     filesSection(run.statuses),
     findingsSection(run.placements),
   ]
@@ -123,8 +136,9 @@ function callTable(run: RunSummary): string {
     const usage = call.usage
     const summary = run.calls[index]
     const status = summary?.error ? ` ⚠️ ${escapeHtml(summary.error)}` : ''
+    const lane = summary?.lane && summary.lane !== 'default' ? ` (${summary.lane})` : ''
     return (
-      `| ${index + 1} | ${summary?.paths.length ?? 0} | ` +
+      `| ${index + 1} | \`${escapeHtml(call.model)}\`${lane} | ${summary?.paths.length ?? 0} | ` +
       `${formatCount(usage.inputTokens - usage.cachedInputTokens)} | ` +
       `${formatCount(usage.cachedInputTokens)} | ` +
       `${formatCount(usage.outputTokens)} (${formatCount(usage.reasoningTokens)}) | ` +
@@ -134,15 +148,15 @@ function callTable(run: RunSummary): string {
   const total = cost.usage
   const files = new Set(run.calls.flatMap((call) => call.paths)).size
   rows.push(
-    `| **Total** | ${files} | ` +
+    `| **Total** | | ${files} | ` +
       `${formatCount(total.inputTokens - total.cachedInputTokens)} | ` +
       `${formatCount(total.cachedInputTokens)} | ` +
       `${formatCount(total.outputTokens)} (${formatCount(total.reasoningTokens)}) | ` +
       `**${cost.usd === undefined ? 'unknown' : formatUsd(cost.usd)}** |`,
   )
   return [
-    '| Call | Files | Uncached input | Cached input | Output (reasoning) | Cost |',
-    '|---:|---:|---:|---:|---:|---:|',
+    '| Call | Model | Files | Uncached input | Cached input | Output (reasoning) | Cost |',
+    '|---:|---|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n')
 }
@@ -182,6 +196,60 @@ function costNotes(run: RunSummary): string {
     )
   }
   return lines.join('\n')
+}
+
+/**
+ * Which files left the default route and why, and what escalation cost
+ * beside the default model.
+ */
+function lanesSection(run: RunSummary): string {
+  const lanes = run.lanes ?? []
+  const withheld = run.withheld ?? []
+  if (lanes.every((lane) => lane.kind === 'default') && withheld.length === 0) {
+    return ''
+  }
+  const lines = ['**Routing by file:**']
+  for (const lane of lanes) {
+    const label = {
+      default: 'Default route',
+      escalated: 'Escalated (`escalate-paths` / `escalate-min-changes`)',
+      sensitive: 'Sensitive (`sensitive-paths`), kept off the public provider',
+    }[lane.kind]
+    lines.push(
+      `- ${label}: ${lane.provider} \`${escapeHtml(lane.model)}\`, ` +
+        `${lane.paths.length} ${lane.paths.length === 1 ? 'file' : 'files'}` +
+        (lane.kind === 'default'
+          ? ''
+          : `: ${lane.paths.map((path) => escapeHtml(codePath(path))).join(', ')}`),
+    )
+  }
+  if (withheld.length > 0) {
+    lines.push(
+      `- Sensitive, not reviewed (no private provider configured): ` +
+        withheld.map((path) => escapeHtml(codePath(path))).join(', '),
+    )
+  }
+  const escalation = escalationCost(run)
+  if (escalation) lines.push(escalation)
+  return lines.join('\n')
+}
+
+function escalationCost(run: RunSummary): string {
+  const cost = run.cost
+  const defaultModel = run.route?.endpoint.model
+  if (!cost || !defaultModel) return ''
+  const escalated = cost.calls.filter((_, index) => run.calls[index]?.lane === 'escalated')
+  const price = findPrice(defaultModel, run.pricing)
+  if (escalated.length === 0 || !price) return ''
+  const spent = escalated.reduce((sum, call) => sum + (call.cost?.usd ?? 0), 0)
+  const instead = escalated.reduce(
+    (sum, call) => sum + costOf(call.usage, price, call.startedAt).usd,
+    0,
+  )
+  return (
+    `Escalated calls cost ${formatUsd(spent)}; the same tokens on ` +
+    `\`${escapeHtml(defaultModel)}\` would have cost ${formatUsd(instead)}.`
+  )
 }
 
 function filesSection(statuses: readonly FileStatus[]): string {

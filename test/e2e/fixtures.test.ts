@@ -85,7 +85,7 @@ describe.skipIf(!hasShared).each(nodeBinaries())('end to end on every shared fix
       expect(comments.length + bodyLines.length).toBe(produced.length)
 
       if (used.calls.length > 0) {
-        expect(run.summary).toMatch(/\| \*\*Total\*\* \| \d+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \(\d+\) \| \*\*\$[\d.]+\*\* \|/)
+        expect(run.summary).toMatch(/\| \*\*Total\*\* \| \| \d+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \(\d+\) \| \*\*\$[\d.]+\*\* \|/)
       } else {
         expect(run.summary).toContain('No model was called: 0 tokens, $0.')
       }

@@ -18,11 +18,21 @@ export interface SyntheticPr {
   readonly title?: string
   readonly body?: string
   readonly private?: boolean
+  /** The event's visibility; null leaves both `private` and `visibility` out. */
+  readonly visibility?: 'public' | 'private' | 'internal' | null
   readonly inputs?: Record<string, string>
   /** Text files of the base revision, e.g. the guidelines file. */
   readonly baseContents?: Record<string, string>
+  readonly eventName?: string
+  /** Extra environment of the runner, e.g. GITHUB_WORKSPACE. */
+  readonly env?: Record<string, string>
   /** Runs before the action starts, e.g. to inject faults. */
-  readonly beforeRun?: (github: GitHubEmulator, deepseek: LlmEmulator, openai: LlmEmulator) => void
+  readonly beforeRun?: (
+    github: GitHubEmulator,
+    deepseek: LlmEmulator,
+    openai: LlmEmulator,
+    selfHosted: LlmEmulator,
+  ) => void
 }
 
 export interface SyntheticRun {
@@ -30,17 +40,25 @@ export interface SyntheticRun {
   readonly github: GitHubEmulator
   readonly deepseek: LlmEmulator
   readonly openai: LlmEmulator
+  /** A vLLM-like server that needs no key. */
+  readonly selfHosted: LlmEmulator
   /** The one review posted, as the emulator stored it. */
   readonly review?: { body: string; comments: Array<Record<string, unknown>> }
   close(): Promise<void>
 }
 
-export function pullRequestEvent(pr: Pick<SyntheticPr, 'title' | 'body' | 'private'>) {
-  const repository = {
-    full_name: 'octo-org/sample-repo',
-    private: pr.private ?? false,
-    visibility: pr.private ? 'private' : 'public',
-  }
+export function pullRequestEvent(
+  pr: Pick<SyntheticPr, 'title' | 'body' | 'private' | 'visibility'>,
+) {
+  const visibility = pr.visibility === undefined ? (pr.private ? 'private' : 'public') : pr.visibility
+  const repository =
+    visibility === null
+      ? { full_name: 'octo-org/sample-repo' }
+      : {
+          full_name: 'octo-org/sample-repo',
+          private: visibility !== 'public',
+          visibility,
+        }
   return {
     action: 'opened',
     number: 57,
@@ -65,6 +83,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
   const github = await startGitHubEmulator()
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
   const openai = await startLlmEmulator({ flavour: 'openai', respond })
+  const selfHosted = await startLlmEmulator({ flavour: 'self-hosted', apiKey: null, respond })
   github.addPullRequest({
     owner: 'octo-org',
     repo: 'sample-repo',
@@ -75,15 +94,19 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: {} },
   })
 
-  pr.beforeRun?.(github, deepseek, openai)
+  pr.beforeRun?.(github, deepseek, openai, selfHosted)
   const run = await runAction({
     event,
+    ...(pr.eventName ? { eventName: pr.eventName } : {}),
+    ...(pr.env ? { env: pr.env } : {}),
     apiUrl: github.url,
     inputs: {
       'deepseek-api-key': 'test-key',
       'deepseek-base-url': deepseek.url,
       'openai-api-key': 'test-key',
       'openai-base-url': openai.url,
+      'self-hosted-url': selfHosted.url,
+      'self-hosted-model': 'qwen3-coder',
       ...pr.inputs,
     },
   })
@@ -93,6 +116,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     github,
     deepseek,
     openai,
+    selfHosted,
     ...(stored
       ? {
           review: {
@@ -102,7 +126,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
         }
       : {}),
     close: async () => {
-      await Promise.all([github.close(), deepseek.close(), openai.close()])
+      await Promise.all([github.close(), deepseek.close(), openai.close(), selfHosted.close()])
     },
   }
 }
