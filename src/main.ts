@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
 import { placeFindings, type Placement } from './diff/anchor'
+import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
 import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
@@ -40,6 +41,7 @@ import {
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
 import { selectFiles, type FileStatus } from './select'
+import { addCounts, redactFile, redactText } from './redact'
 import { readSettings, type PullRequestInfo, type Settings } from './settings'
 
 const SUPPORTED_EVENTS = new Set(['pull_request', 'pull_request_target'])
@@ -148,16 +150,20 @@ export async function review(
     return
   }
 
+  // Redaction: no provider sees a credential found in the pull request.
+  const redacted = redactPullRequest(pull, guidelines, scope.files)
+  if (redacted.total > 0) core.info(redacted.note)
+
   // Lanes, prompts and model calls
-  const lanes = assignLanes(route, scope.files, settings)
+  const lanes = assignLanes(route, redacted.files, settings)
   const work: LaneCall[] = []
   const tooLarge: string[] = []
   for (const lane of lanes.lanes) {
     const plan = planCalls(
       {
-        title: pull.title,
-        description: pull.body,
-        guidelines,
+        title: redacted.title,
+        description: redacted.description,
+        guidelines: redacted.guidelines,
         files: lane.files,
       },
       {
@@ -203,13 +209,17 @@ export async function review(
   )
   const placements = placeFindings(
     outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
-    files,
+    // Anchored against what the model saw, so quotes of redacted lines match.
+    files.map((file) => redactFile(file).value),
     reviewedPaths,
     // Removed lines of an incremental diff are numbered in the last
     // reviewed head, not in the base GitHub anchors LEFT comments to.
     { left: scope.kind === 'full' },
   )
-  const notes = runNotes(pull, scope, tooLarge, overBudget, lanes.withheld, outcomes)
+  const notes = [
+    ...(redacted.total > 0 ? [redacted.note] : []),
+    ...runNotes(pull, scope, tooLarge, overBudget, lanes.withheld, outcomes),
+  ]
   const cost = buildCostReport(
     outcomes.flatMap((outcome) =>
       outcome.attempts.map(({ endpoint, result }) => ({
@@ -322,6 +332,42 @@ async function readPullRequest(
           `reviewed head ${history.lastRun?.head.slice(0, 7) ?? 'unknown'}`,
   )
   return { files: listed.map(parseFile), guidelines, history }
+}
+
+/**
+ * The pull request as providers may see it: credentials in its files,
+ * title, description and guidelines replaced by placeholders. The note
+ * counts them by kind, never showing one.
+ */
+function redactPullRequest(
+  pull: PullRequestInfo,
+  guidelines: string | null,
+  files: readonly DiffFile[],
+) {
+  const title = redactText(pull.title)
+  const description = redactText(pull.body)
+  const rules = guidelines === null ? undefined : redactText(guidelines)
+  const redactedFiles = files.map(redactFile)
+  const counts = addCounts(
+    title.counts,
+    description.counts,
+    rules?.counts ?? {},
+    ...redactedFiles.map((file) => file.counts),
+  )
+  const entries = Object.entries(counts)
+  const total = entries.reduce((sum, [, count]) => sum + (count ?? 0), 0)
+  const kinds = entries.map(([kind, count]) => `${count} ${kind}`).join(', ')
+  return {
+    title: title.value,
+    description: description.value,
+    guidelines: rules?.value ?? null,
+    files: redactedFiles.map((file) => file.value),
+    total,
+    note:
+      `${total} ${total === 1 ? 'credential was' : 'credentials were'} ` +
+      `replaced by placeholders before any model saw the pull request ` +
+      `(${kinds}). Rotate any that are real.`,
+  }
 }
 
 /** What the reader should know about this run, in the review and summary. */

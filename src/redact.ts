@@ -17,6 +17,9 @@
  * each pass linear even on a megabyte-long line.
  */
 
+import type { DiffFile } from './diff/model'
+import { replaceHunks } from './diff/parse'
+
 export type SecretKind =
   | 'private-key'
   | 'aws-access-key'
@@ -765,4 +768,28 @@ function redactAssignments(line: string, tally: Tally): string {
     }
   }
   return out + line.slice(copied)
+}
+
+/**
+ * A diff-model file with the credentials in its lines redacted, hunk by
+ * hunk. Line numbers do not change, so anchors stay valid.
+ */
+export function redactFile(file: DiffFile): Redacted<DiffFile> {
+  const counts: Array<Redacted<unknown>['counts']> = []
+  const hunks = file.hunks.map((hunk) => {
+    const redacted = redactLines(hunk.lines.map((line) => line.text))
+    counts.push(redacted.counts)
+    return {
+      ...hunk,
+      lines: hunk.lines.map((line, index) => ({
+        ...line,
+        text: redacted.value[index] ?? line.text,
+      })),
+    }
+  })
+  const total = addCounts(...counts)
+  return {
+    value: Object.keys(total).length === 0 ? file : replaceHunks(file, hunks),
+    counts: total,
+  }
 }

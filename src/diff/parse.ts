@@ -119,6 +119,12 @@ export function parseHunks(patch: string): Hunk[] {
   })
 }
 
+/** The same file with other hunks, e.g. with credentials redacted. */
+export function replaceHunks(file: DiffFile, hunks: Hunk[]): DiffFile {
+  const { right: _right, left: _left, hunks: _hunks, noPatch, ...base } = file
+  return withHunks(base, hunks, noPatch)
+}
+
 function withHunks(
   base: Omit<DiffFile, 'hunks' | 'right' | 'left' | 'noPatch'>,
   hunks: Hunk[],
