@@ -25,6 +25,7 @@ import {
   type ModelEndpoint,
 } from './llm/client'
 import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
+import { contextWindow, requestRules } from './llm/providers'
 import { planCalls } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
@@ -40,11 +41,15 @@ import {
   type Route,
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
-import { selectFiles, type FileStatus } from './select'
+import { selectFiles, settleStatuses, type FileStatus } from './select'
 import { addCounts, redactFile, redactText } from './redact'
 import { readSettings, type PullRequestInfo, type Settings } from './settings'
 
 const SUPPORTED_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
+// Calls after the first run this many at a time: enough to keep a large
+// review short, few enough for providers' concurrency limits.
+const PARALLEL_CALLS = 3
 
 /** Runs the action; never throws. */
 export async function run(): Promise<void> {
@@ -157,7 +162,7 @@ export async function review(
   // Lanes, prompts and model calls
   const lanes = assignLanes(route, redacted.files, settings)
   const work: LaneCall[] = []
-  const tooLarge: string[] = []
+  const tooLarge: Array<{ path: string; label: string }> = []
   for (const lane of lanes.lanes) {
     const plan = planCalls(
       {
@@ -168,7 +173,7 @@ export async function review(
       },
       {
         count: await loadTokenCounter(lane.endpoint.provider),
-        maxPromptTokens: settings.maxPromptTokens,
+        maxPromptTokens: promptBudget(lane.endpoint, settings),
       },
     )
     tooLarge.push(...plan.tooLarge)
@@ -197,6 +202,7 @@ export async function review(
       fallbackFor: (lane) => fallbackFor(lane, settings),
       pricing: settings.pricing,
       thinking: settings.deepseekThinking,
+      parallel: PARALLEL_CALLS,
       ...(settings.maxCostUsd !== undefined
         ? { maxCostUsd: settings.maxCostUsd }
         : {}),
@@ -216,6 +222,12 @@ export async function review(
     // reviewed head, not in the base GitHub anchors LEFT comments to.
     { left: scope.kind === 'full' },
   )
+  const statuses = settleStatuses(scope.statuses, {
+    reviewed: reviewedPaths,
+    withheld: lanes.withheld,
+    tooLarge: tooLarge.map((part) => part.path),
+    overBudget,
+  })
   const notes = [
     ...(redacted.total > 0 ? [redacted.note] : []),
     ...runNotes(pull, scope, tooLarge, overBudget, lanes.withheld, outcomes),
@@ -243,7 +255,7 @@ export async function review(
           headSha: pull.headSha,
           summaries: outcomes.map((outcome) => outcome.result.reply?.summary ?? ''),
           placements,
-          statuses: scope.statuses,
+          statuses,
           scope: scope.description,
           notes,
           costLine: costLine(route, cost, history),
@@ -288,7 +300,7 @@ export async function review(
       paths: lane.files.map((file) => file.path),
     })),
     withheld: lanes.withheld,
-    statuses: scope.statuses,
+    statuses,
     placements,
     scope: scope.description,
     ...(published ? { review: reviewOutcome(published, settings) } : {}),
@@ -374,7 +386,7 @@ function redactPullRequest(
 function runNotes(
   pull: PullRequestInfo,
   scope: ReviewScope,
-  tooLarge: readonly string[],
+  tooLarge: ReadonlyArray<{ path: string; label: string }>,
   overBudget: readonly string[],
   withheld: readonly string[],
   outcomes: readonly CallOutcome[],
@@ -396,7 +408,8 @@ function runNotes(
   }
   if (tooLarge.length > 0) {
     notes.push(
-      `Too large for one model call, not reviewed: ${tooLarge.join(', ')}. ` +
+      `Too large for one model call, not reviewed: ` +
+        `${tooLarge.map((part) => part.label).join(', ')}. ` +
         'Raise `max-prompt-tokens` to include them.',
     )
   }
@@ -577,6 +590,7 @@ function setOutputs(
   core.setOutput('input-tokens', cost.usage.inputTokens)
   core.setOutput('cached-input-tokens', cost.usage.cachedInputTokens)
   core.setOutput('output-tokens', cost.usage.outputTokens)
+  core.setOutput('cache-hit-ratio', cacheHitRatio(cost.usage).toFixed(4))
   core.setOutput('comments', published?.inline ?? 0)
   core.setOutput(
     'findings',
@@ -613,6 +627,20 @@ function promptCacheKey(guidelines: string | null): string {
     .update(guidelines ?? '')
     .digest('hex')
   return `cost-aware-review-${hash.slice(0, 16)}`
+}
+
+/**
+ * The prompt tokens one call may send: `max-prompt-tokens`, within the
+ * model's context window less the room its answer needs.
+ */
+function promptBudget(endpoint: ModelEndpoint, settings: Settings): number {
+  const rules = requestRules(endpoint.provider, endpoint.model, {
+    thinking: settings.deepseekThinking,
+  })
+  return Math.min(
+    settings.maxPromptTokens,
+    contextWindow(endpoint.provider, endpoint.model) - rules.maxOutputTokens,
+  )
 }
 
 function capitalise(text: string): string {

@@ -10,6 +10,10 @@ export type SkipReason =
   | 'deleted'
   | 'submodule'
   | 'unchanged-since-review'
+  | 'sensitive'
+  | 'too-large-for-call'
+  | 'over-budget'
+  | 'call-failed'
   | 'excluded'
   | 'not-included'
   | 'lockfile'
@@ -47,6 +51,10 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'deleted': 'file deleted',
   'submodule': 'submodule pointer moved',
   'unchanged-since-review': 'unchanged since the last review',
+  'sensitive': 'matches `sensitive-paths`, and no private provider is set up',
+  'too-large-for-call': 'too large for one model call (`max-prompt-tokens`)',
+  'over-budget': 'over the `max-cost-usd` budget',
+  'call-failed': 'the model call failed',
   'excluded': 'matches `exclude`',
   'not-included': 'does not match `include`',
   'lockfile': 'lockfile',
@@ -211,4 +219,35 @@ function isSubmoduleBump(file: DiffFile): boolean {
     changed.length > 0 &&
     changed.every((line) => /^Subproject commit [0-9a-f]{7,64}/.test(line.text))
   )
+}
+
+/** What became of the files meant for review, once the calls are made. */
+export interface CallsFate {
+  /** Files in at least one call that the model answered. */
+  readonly reviewed: ReadonlySet<string>
+  readonly withheld: readonly string[]
+  readonly tooLarge: readonly string[]
+  readonly overBudget: readonly string[]
+}
+
+/**
+ * The statuses after the calls: a file meant for review counts as reviewed
+ * only if the model answered a call that showed it, else it says why not.
+ */
+export function settleStatuses(
+  statuses: readonly FileStatus[],
+  fate: CallsFate,
+): FileStatus[] {
+  const reason = (path: string): SkipReason | undefined => {
+    if (fate.reviewed.has(path)) return undefined
+    if (fate.withheld.includes(path)) return 'sensitive'
+    if (fate.overBudget.includes(path)) return 'over-budget'
+    if (fate.tooLarge.includes(path)) return 'too-large-for-call'
+    return 'call-failed'
+  }
+  return statuses.map((status) => {
+    if (!status.reviewed) return status
+    const why = reason(status.path)
+    return why ? { ...status, reviewed: false, reason: why } : status
+  })
 }

@@ -57,8 +57,13 @@ export interface CallError {
   readonly fatal: boolean
 }
 
+export interface CallLimits {
+  /** A lower output cap than the provider's usual one, e.g. for a budget. */
+  readonly maxOutputTokens?: number
+}
+
 export interface ModelClient {
-  review(call: PromptCall): Promise<CallResult>
+  review(call: PromptCall, limits?: CallLimits): Promise<CallResult>
 }
 
 // Each adjustment removes one parameter; there are only a few to remove.
@@ -84,7 +89,10 @@ export function createModelClient(
     thinking: options.thinking ?? false,
   })
 
-  async function review(call: PromptCall): Promise<CallResult> {
+  async function review(
+    call: PromptCall,
+    limits: CallLimits = {},
+  ): Promise<CallResult> {
     const startedAt = new Date()
     const finish = (
       fields: Omit<CallResult, 'startedAt' | 'durationMs' | 'model'> & {
@@ -100,7 +108,7 @@ export function createModelClient(
     let completion: OpenAI.Chat.Completions.ChatCompletion | undefined
     for (let adjustments = 0; !completion; adjustments++) {
       try {
-        completion = await create(call)
+        completion = await create(call, cap(limits))
       } catch (error) {
         const adjusted =
           adjustments < MAX_ADJUSTMENTS ? adjustRules(rules, error) : undefined
@@ -121,7 +129,7 @@ export function createModelClient(
         error: {
           message:
             `model output truncated at ${rules.tokenLimit}=` +
-            `${rules.maxOutputTokens} (${usage.reasoningTokens} reasoning tokens)`,
+            `${cap(limits)} (${usage.reasoningTokens} reasoning tokens)`,
           fatal: false,
         },
       })
@@ -140,11 +148,21 @@ export function createModelClient(
     }
   }
 
+  function cap(limits: CallLimits): number {
+    return Math.min(rules.maxOutputTokens, limits.maxOutputTokens ?? Infinity)
+  }
+
   function create(
     call: PromptCall,
+    maxOutputTokens: number,
   ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
     return client.chat.completions.create(
-      requestBody(endpoint.model, call, rules, options.promptCacheKey),
+      requestBody(
+        endpoint.model,
+        call,
+        { ...rules, maxOutputTokens },
+        options.promptCacheKey,
+      ),
       // The SDK's timeout stops once headers arrive; this deadline also
       // covers a body that never ends, across all attempts.
       {

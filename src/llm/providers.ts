@@ -90,6 +90,19 @@ export function requestRules(
 }
 
 /**
+ * The most tokens a model reads and writes in one request, where known:
+ * DeepSeek's models take 1M (api-docs.deepseek.com/quick_start/pricing),
+ * GPT-5 to 5.5 take 400K and GPT-5.6 1.05M (developers.openai.com model
+ * pages). A self-hosted server's depends on how it was started.
+ */
+export function contextWindow(provider: ProviderName, model: string): number {
+  if (provider === 'deepseek') return 1_000_000
+  if (provider === 'openai' && model.startsWith('gpt-5.6')) return 1_050_000
+  if (provider === 'openai' && model.startsWith('gpt-5')) return 400_000
+  return Number.POSITIVE_INFINITY
+}
+
+/**
  * Reads a response's usage into the common shape. DeepSeek reports
  * `prompt_cache_hit_tokens`; OpenAI, vLLM, SGLang, Ollama and llama.cpp
  * report `prompt_tokens_details.cached_tokens` (self-hosted servers only

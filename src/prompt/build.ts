@@ -4,7 +4,7 @@
  * bytes (instructions, guidelines, title and description) so that all calls
  * after the first, and every re-run, read that prefix from the cache.
  */
-import type { DiffFile, Hunk } from '../diff/model'
+import type { DiffFile, DiffLine, Hunk } from '../diff/model'
 import { INSTRUCTIONS } from './instructions'
 import type { TokenCounter } from './tokens'
 
@@ -38,7 +38,7 @@ export interface PlanOptions {
 export interface Plan {
   readonly calls: readonly PromptCall[]
   /** Files, or parts of files, too large to fit any call. */
-  readonly tooLarge: readonly string[]
+  readonly tooLarge: ReadonlyArray<{ readonly path: string; readonly label: string }>
 }
 
 // Room for the per-call task line and the chat format's own tokens.
@@ -52,14 +52,14 @@ export function planCalls(input: PromptInput, options: PlanOptions): Plan {
   const room = options.maxPromptTokens - fixed
 
   const chunks: Array<{ paths: string[]; text: string; tokens: number }> = []
-  const tooLarge: string[] = []
+  const tooLarge: Array<{ path: string; label: string }> = []
   let current: (typeof chunks)[number] | undefined
 
   for (const block of orderFiles(input.files).flatMap((file) =>
     fileBlocks(file, room, count),
   )) {
     if (block.tokens > room) {
-      tooLarge.push(block.label)
+      tooLarge.push({ path: block.path, label: block.label })
       continue
     }
     if (!current || current.tokens + block.tokens > room) {
@@ -126,7 +126,9 @@ interface Block {
 
 /**
  * A file as one block, or, when it does not fit one call, as several blocks
- * of whole hunks, each repeating the file header.
+ * of hunks, each repeating the file header. A hunk larger than a call, as a
+ * large new file is, is cut between lines: every line carries its number,
+ * so the pieces anchor as well as the whole.
  */
 function fileBlocks(
   file: DiffFile,
@@ -135,48 +137,81 @@ function fileBlocks(
 ): Block[] {
   const whole = renderFile(file, file.hunks)
   const tokens = count(whole)
-  if (tokens <= room || file.hunks.length === 1) {
+  if (tokens <= room) {
     return [{ path: file.path, label: file.path, text: whole, tokens }]
   }
 
+  const space = room - count(fileHeader(file))
+  const pieces = file.hunks.flatMap((hunk) => splitHunk(hunk, space, count))
   const blocks: Block[] = []
-  let hunks: Hunk[] = []
+  let group: Array<{ hunk: Hunk; tokens: number }> = []
   const flush = (): void => {
-    if (hunks.length === 0) return
-    const text = renderFile(file, hunks)
-    const first = hunks[0]?.newStart ?? 0
+    if (group.length === 0) return
+    const text = renderFile(file, group.map((piece) => piece.hunk))
+    const first = group[0]!.hunk.lines.find((line) => line.newLine !== null)
     blocks.push({
       path: file.path,
-      label: `${file.path} (from line ${first})`,
+      label: `${file.path} (from line ${first?.newLine ?? group[0]!.hunk.newStart})`,
       text,
       tokens: count(text),
     })
-    hunks = []
+    group = []
   }
-  for (const hunk of file.hunks) {
-    const candidate = renderFile(file, [...hunks, hunk])
-    if (hunks.length > 0 && count(candidate) > room) flush()
-    hunks.push(hunk)
+  for (const hunk of pieces) {
+    const piece = { hunk, tokens: count(renderHunk(hunk)) + 1 }
+    const used = group.reduce((sum, item) => sum + item.tokens, 0)
+    if (group.length > 0 && used + piece.tokens > space) flush()
+    group.push(piece)
   }
   flush()
   return blocks
 }
 
+/** A hunk cut between lines into pieces that each fit `space` tokens. */
+function splitHunk(hunk: Hunk, space: number, count: TokenCounter): Hunk[] {
+  if (count(renderHunk(hunk)) <= space) return [hunk]
+  // Per-line counts add up to a little more than the joined text's count,
+  // so pieces stay within the budget.
+  const title = count(renderHunk({ ...hunk, lines: [] })) + 1
+  const pieces: Hunk[] = []
+  let lines: DiffLine[] = []
+  let used = title
+  for (const line of hunk.lines) {
+    const tokens = count(renderLine(line)) + 1
+    if (lines.length > 0 && used + tokens > space) {
+      pieces.push({ ...hunk, lines })
+      lines = []
+      used = title
+    }
+    lines.push(line)
+    used += tokens
+  }
+  if (lines.length > 0) pieces.push({ ...hunk, lines })
+  return pieces
+}
+
 /** Renders a file's hunks in the numbered form the instructions describe. */
 export function renderFile(file: DiffFile, hunks: readonly Hunk[]): string {
-  const header =
+  return neutraliseTags(
+    `${fileHeader(file)}${hunks.map(renderHunk).join('\n')}\n`,
+  )
+}
+
+function fileHeader(file: DiffFile): string {
+  return (
     `FILE: ${file.path}\n` +
     (file.previousPath ? `(renamed from ${file.previousPath})\n` : '')
-  const body = hunks.map((hunk) => {
-    const lines = hunk.lines.map((line) => {
-      if (line.kind === 'del') return `${line.oldLine}-${line.text}`
-      const marker = line.kind === 'add' ? '+' : ' '
-      return `${line.newLine}${marker}${line.text}`
-    })
-    const title = hunk.section ? `@@ ${hunk.section}` : '@@'
-    return [title, ...lines].join('\n')
-  })
-  return neutraliseTags(`${header}${body.join('\n')}\n`)
+  )
+}
+
+function renderHunk(hunk: Hunk): string {
+  const title = hunk.section ? `@@ ${hunk.section}` : '@@'
+  return [title, ...hunk.lines.map(renderLine)].join('\n')
+}
+
+function renderLine(line: DiffLine): string {
+  if (line.kind === 'del') return `${line.oldLine}-${line.text}`
+  return `${line.newLine}${line.kind === 'add' ? '+' : ' '}${line.text}`
 }
 
 /**

@@ -125,6 +125,10 @@ function reviewLine(review: RunSummary['review']): string {
   return `**Review:** ${where}${counts}.${earlier}`
 }
 
+function percent(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`
+}
+
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
 }
@@ -140,7 +144,7 @@ function callTable(run: RunSummary): string {
     return (
       `| ${index + 1} | \`${escapeHtml(call.model)}\`${lane} | ${summary?.paths.length ?? 0} | ` +
       `${formatCount(usage.inputTokens - usage.cachedInputTokens)} | ` +
-      `${formatCount(usage.cachedInputTokens)} | ` +
+      `${formatCount(usage.cachedInputTokens)} (${percent(cacheHitRatio(usage))}) | ` +
       `${formatCount(usage.outputTokens)} (${formatCount(usage.reasoningTokens)}) | ` +
       `${call.cost ? formatUsd(call.cost.usd) : 'unknown'}${status} |`
     )
@@ -150,12 +154,12 @@ function callTable(run: RunSummary): string {
   rows.push(
     `| **Total** | | ${files} | ` +
       `${formatCount(total.inputTokens - total.cachedInputTokens)} | ` +
-      `${formatCount(total.cachedInputTokens)} | ` +
+      `${formatCount(total.cachedInputTokens)} (${percent(cacheHitRatio(total))}) | ` +
       `${formatCount(total.outputTokens)} (${formatCount(total.reasoningTokens)}) | ` +
       `**${cost.usd === undefined ? 'unknown' : formatUsd(cost.usd)}** |`,
   )
   return [
-    '| Call | Model | Files | Uncached input | Cached input | Output (reasoning) | Cost |',
+    '| Call | Model | Files | Uncached input | Cached input (share) | Output (reasoning) | Cost |',
     '|---:|---|---:|---:|---:|---:|---:|',
     ...rows,
   ].join('\n')
@@ -175,6 +179,12 @@ function costNotes(run: RunSummary): string {
   }
   if (cost.savingsUsd !== undefined && cost.savingsUsd > 0) {
     lines.push(`The prompt cache saved ${formatUsd(cost.savingsUsd)}.`)
+  }
+  if (run.spentBeforeUsd > 0 && cost.usd !== undefined) {
+    lines.push(
+      `All runs on this pull request, this one included: ` +
+        `${formatUsd(run.spentBeforeUsd + cost.usd)}.`,
+    )
   }
   if (cost.comparisons.length > 0) {
     const others = cost.comparisons

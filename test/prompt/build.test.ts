@@ -119,13 +119,23 @@ describe('planCalls', () => {
     expect(users[1]).toContain(`part 2 of ${plan.calls.length}`)
   })
 
-  it('reports what is too large for any call instead of dropping it', () => {
+  it('cuts a hunk larger than a call between lines, keeping every line and its number', () => {
     const big = diffFile(
       'src/big.ts',
       `@@ -0,0 +1,400 @@\n${Array.from({ length: 400 }, (_, n) => `+const v${n} = ${n}`).join('\n')}`,
     )
-    const plan = planCalls(input([app, big]), { count, maxPromptTokens: 2_000 })
-    expect(plan.tooLarge).toEqual(['src/big.ts'])
+    const plan = planCalls(input([app, big]), { count, maxPromptTokens: 2_500 })
+    expect(plan.tooLarge).toEqual([])
+    expect(plan.calls.length).toBeGreaterThan(2)
+    for (const call of plan.calls) expect(call.estimatedTokens).toBeLessThanOrEqual(2_500)
+    const shown = plan.calls.map((call) => call.messages[1]!.content).join('\n')
+    for (let n = 0; n < 400; n++) expect(shown).toContain(`\n${n + 1}+const v${n} = ${n}\n`)
+  })
+
+  it('reports a line too large for any call instead of dropping it', () => {
+    const huge = diffFile('data/blob.ts', `@@ -0,0 +1,1 @@\n+const blob = '${'ab '.repeat(3000)}'`)
+    const plan = planCalls(input([app, huge]), { count, maxPromptTokens: 2_500 })
+    expect(plan.tooLarge.map((part) => part.path)).toEqual(['data/blob.ts'])
     expect(plan.calls.flatMap((call) => call.paths)).toEqual(['src/app.ts'])
   })
 })

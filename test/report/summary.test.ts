@@ -41,7 +41,7 @@ describe('renderSummary', () => {
   it('says plainly when a model has no price, and still shows the tokens', () => {
     const text = renderSummary(summary({}))
     expect(text).toContain('## Cost-aware review: cost unknown · self-hosted `qwen3-coder` · 33% of input cached')
-    expect(text).toContain('| 1 | `qwen3-coder` | 2 | 2,000 | 1,000 | 200 (0) | unknown |')
+    expect(text).toContain('| 1 | `qwen3-coder` | 2 | 2,000 | 1,000 (33%) | 200 (0) | unknown |')
     expect(text).toContain('No dollar figure: no price is known for `qwen3-coder`. Add one with the `pricing` input.')
     expect(text).toContain('| `yarn.lock` | not reviewed: lockfile |')
   })
