@@ -24,11 +24,12 @@ export interface Emulators {
   close(): Promise<void>
 }
 
-export async function startEmulators(respond?: Responder): Promise<Emulators> {
+/** Starts the emulators; `respond` plays the model on both providers. */
+export async function startEmulators(respond: Responder): Promise<Emulators> {
   const [github, deepseek, openai] = await Promise.all([
     startGitHubEmulator(),
-    startLlmEmulator({ flavour: 'deepseek', ...(respond ? { respond } : {}) }),
-    startLlmEmulator({ flavour: 'openai', ...(respond ? { respond } : {}) }),
+    startLlmEmulator({ flavour: 'deepseek', respond }),
+    startLlmEmulator({ flavour: 'openai', respond }),
   ])
   return {
     github,

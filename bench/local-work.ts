@@ -9,19 +9,7 @@
  */
 import { loadTokenCounter } from '../src/prompt/tokens'
 import { readFixture } from './fixtures'
-import { timeLocalWork } from './local'
-
-export interface LocalWorkReport {
-  readonly slug: string
-  readonly provider: string
-  /** Loading the tokenizer and counting a first string, once per run. */
-  readonly tokenizerLoadMs: number
-  readonly medianMs: number
-  /** Resident set size before any work: Node and the TypeScript loader. */
-  readonly startRssKb: number
-  /** Peak resident set size of the whole process. */
-  readonly maxRssKb: number
-}
+import { timeLocalWork, type LocalWorkReport } from './local'
 
 const [slug, provider = 'deepseek'] = process.argv.slice(2)
 if (!slug) {

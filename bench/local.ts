@@ -16,6 +16,19 @@ const MAX_PROMPT_TOKENS = 60_000
 // rules for lockfiles, generated, vendored and binary files.
 const DEFAULT_GLOBS = { include: [], exclude: [] }
 
+/** What bench/local-work.ts prints about one fixture in a fresh process. */
+export interface LocalWorkReport {
+  readonly slug: string
+  readonly provider: string
+  /** Loading the tokenizer and counting a first string, once per run. */
+  readonly tokenizerLoadMs: number
+  readonly medianMs: number
+  /** Resident set size before any work: Node, tsx and the modules. */
+  readonly startRssKb: number
+  /** Peak resident set size of the whole process. */
+  readonly maxRssKb: number
+}
+
 /** Runs the local work once; returns how many model calls it planned. */
 export function localWork(fixture: Fixture, count: TokenCounter): number {
   const selection = selectFiles(fixture.files.map(parseFile), DEFAULT_GLOBS)

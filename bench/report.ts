@@ -3,7 +3,7 @@
  * then every target with its measured value.
  */
 import type { Provider } from './fixtures'
-import type { LocalWorkReport } from './local-work'
+import type { LocalWorkReport } from './local'
 import type { NaiveRun } from './naive'
 import type { PatchSize, ReviewRun } from './review'
 import type { ColdStart } from './startup'
@@ -162,9 +162,12 @@ function githubTarget(rows: readonly RouteResult[]): TargetResult {
   const target = 'GitHub API calls per review ≤ 5'
   const worst = worstRow(rows, (row) => row.first.githubRequests, 'high')
   if (!worst) return skipped(target)
+  const same = rows.every((row) => row.first.githubRequests === worst.value)
   return {
     target,
-    measured: `worst ${worst.value} (${where(worst.row)})`,
+    measured: same
+      ? `${worst.value} on each of the ${rows.length} reviews`
+      : `worst ${worst.value} (${where(worst.row)})`,
     verdict: verdict(worst.value <= 5),
   }
 }
@@ -294,5 +297,5 @@ function milliseconds(value: number): string {
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1_000_000).toFixed(2)} MB`
+  return `${Number((bytes / 1_000_000).toPrecision(3))} MB`
 }

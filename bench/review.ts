@@ -4,17 +4,9 @@
  */
 import type { RunOptions } from '../test/e2e/harness'
 import { mixedFindings, scriptedReviewer } from '../test/e2e/reviewer'
-import {
-  loadFixtureSetup,
-  type GitHubFile,
-} from '../test/emulators/github'
+import { loadFixtureSetup, type GitHubFile } from '../test/emulators/github'
 import { countTokens, type RecordedCall } from '../test/emulators/llm'
-import {
-  runChecked,
-  startEmulators,
-  warmUp,
-  type Emulators,
-} from './emulators'
+import { runChecked, startEmulators, warmUp, type Emulators } from './emulators'
 import type { Fixture, Provider, RouteCase } from './fixtures'
 
 /** One run of the action, as its outputs and the emulators saw it. */

@@ -21,8 +21,11 @@ import {
   type Fixture,
   type RouteCase,
 } from './fixtures'
-import { selectedPaths, timeLocalWork } from './local'
-import type { LocalWorkReport } from './local-work'
+import {
+  selectedPaths,
+  timeLocalWork,
+  type LocalWorkReport,
+} from './local'
 import { reviewNaively } from './naive'
 import {
   billedRatio,

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
 import { placeFindings, type Placement } from './diff/anchor'
+import { estimateCalls, type RouteEstimate } from './estimate'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
 import { readHistory, type History } from './github/history'
@@ -26,7 +27,7 @@ import {
 } from './llm/client'
 import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
 import { contextWindow, requestRules } from './llm/providers'
-import { planCalls } from './prompt/build'
+import { planCalls, type Plan } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
@@ -36,8 +37,10 @@ import { formatCount, formatUsd, sanitizeModelText } from './report/text'
 import {
   assignLanes,
   chooseRoute,
+  endpointFor,
   fallbackFor,
   missingKey,
+  type LanePlan,
   type Route,
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
@@ -108,7 +111,7 @@ export async function review(
     core.info(`Because: ${chosen.reason}`)
     return chosen
   })
-  const keyInput = missingKey(route)
+  const keyInput = settings.mode === 'review' ? missingKey(route) : undefined
   if (keyInput) {
     throw new Error(
       `Input \`${keyInput}\` is empty, and this ${route.privacy} repository's ` +
@@ -161,21 +164,29 @@ export async function review(
 
   // Lanes, prompts and model calls
   const lanes = assignLanes(route, redacted.files, settings)
-  const work: LaneCall[] = []
-  const tooLarge: Array<{ path: string; label: string }> = []
-  for (const lane of lanes.lanes) {
-    const plan = planCalls(
+  const planFor = async (endpoint: ModelEndpoint, files: readonly DiffFile[]) =>
+    planCalls(
       {
         title: redacted.title,
         description: redacted.description,
         guidelines: redacted.guidelines,
-        files: lane.files,
+        files,
       },
       {
-        count: await loadTokenCounter(lane.endpoint.provider),
-        maxPromptTokens: promptBudget(lane.endpoint, settings),
+        count: await loadTokenCounter(endpoint.provider),
+        maxPromptTokens: promptBudget(endpoint, settings),
       },
     )
+
+  if (settings.mode === 'estimate') {
+    await estimateReview(settings, route, lanes, redacted.files, planFor)
+    return
+  }
+
+  const work: LaneCall[] = []
+  const tooLarge: Array<{ path: string; label: string }> = []
+  for (const lane of lanes.lanes) {
+    const plan = await planFor(lane.endpoint, lane.files)
     tooLarge.push(...plan.tooLarge)
     work.push(...plan.calls.map((call) => ({ lane, call })))
   }
@@ -344,6 +355,72 @@ async function readPullRequest(
           `reviewed head ${history.lastRun?.head.slice(0, 7) ?? 'unknown'}`,
   )
   return { files: listed.map(parseFile), guidelines, history }
+}
+
+/**
+ * `mode: estimate`: the review priced on the chosen route, lane by lane,
+ * and on every other configured provider, with no model called and
+ * nothing posted.
+ */
+async function estimateReview(
+  settings: Settings,
+  route: Route,
+  lanes: LanePlan,
+  files: readonly DiffFile[],
+  planFor: (endpoint: ModelEndpoint, files: readonly DiffFile[]) => Promise<Plan>,
+): Promise<void> {
+  const at = new Date()
+  const estimates: RouteEstimate[] = []
+  const estimate = async (
+    label: string,
+    endpoint: ModelEndpoint,
+    shown: readonly DiffFile[],
+  ): Promise<RouteEstimate> => {
+    const plan = await planFor(endpoint, shown)
+    const count = await loadTokenCounter(endpoint.provider)
+    return estimateCalls(label, endpoint, plan.calls, count, settings.pricing, at, {
+      thinking: settings.deepseekThinking,
+    })
+  }
+
+  for (const lane of lanes.lanes) {
+    estimates.push(await estimate(`chosen route, ${lane.kind} files`, lane.endpoint, lane.files))
+  }
+  const others = new Set([
+    settings.publicProvider,
+    settings.privateProvider,
+    ...(settings.fallbackProvider ? [settings.fallbackProvider] : []),
+  ])
+  others.delete(route.endpoint.provider)
+  for (const provider of others) {
+    const configured =
+      provider !== 'self-hosted' ||
+      (settings.selfHosted.baseUrl !== undefined && settings.selfHosted.model !== undefined)
+    if (!configured) continue
+    estimates.push(await estimate('all files, for comparison', endpointFor(provider, settings), files))
+  }
+
+  const chosen = estimates
+    .filter((row) => row.label.startsWith('chosen'))
+    .reduce<number | undefined>(
+      (sum, row) =>
+        sum === undefined || row.expectedUsd === undefined ? undefined : sum + row.expectedUsd,
+      0,
+    )
+  core.info(
+    `Estimate: ${chosen === undefined ? 'no price known' : formatUsd(chosen)} ` +
+      `on ${route.endpoint.provider} ${route.endpoint.model}; no model was called.`,
+  )
+  await writeSummary({
+    ...emptySummary(settings),
+    headline: `estimate: ${chosen === undefined ? 'cost unknown' : formatUsd(chosen)} on the chosen route; no model was called`,
+    route,
+    estimates,
+  })
+  core.setOutput('provider', route.endpoint.provider)
+  core.setOutput('model', route.endpoint.model)
+  core.setOutput('estimated-cost-usd', chosen === undefined ? '' : chosen.toFixed(8))
+  core.setOutput('cost-usd', '0.00000000')
 }
 
 /**

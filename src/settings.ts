@@ -92,6 +92,8 @@ export interface Settings {
   readonly pricing: Readonly<Record<string, ModelPrice>>
   /** Review, but print the review instead of posting it. */
   readonly dryRun: boolean
+  /** `estimate` prices the review on every configured route, calling no model. */
+  readonly mode: 'review' | 'estimate'
   /** The most prompt tokens one model call may send. */
   readonly maxPromptTokens: number
   /** Deadline of one model request, in milliseconds. */
@@ -203,6 +205,7 @@ export function readSettings(env: Env = process.env): Settings {
     ),
     pricing: pricing(input('pricing')),
     dryRun: boolean('dry-run', input('dry-run') || 'false'),
+    mode: choice('mode', input('mode') || 'review', ['review', 'estimate'] as const),
     maxPromptTokens:
       number('max-prompt-tokens', input('max-prompt-tokens'), {
         min: 2000,

@@ -8,6 +8,7 @@ import { cacheHitRatio, type CostReport } from '../cost/ledger'
 import { costOf } from '../cost/cost'
 import { findPrice } from '../cost/prices'
 import type { ModelPrice } from '../cost/prices'
+import { ASSUMED_OUTPUT_TOKENS, type RouteEstimate } from '../estimate'
 import type { LaneKind, Route } from '../route'
 import { SKIP_REASON_TEXT, type FileStatus } from '../select'
 import {
@@ -61,6 +62,8 @@ export interface RunSummary {
   readonly pricing: Readonly<Record<string, ModelPrice>>
   /** What earlier runs on this pull request cost, in US dollars. */
   readonly spentBeforeUsd: number
+  /** `mode: estimate`: the review priced per route, no model called. */
+  readonly estimates?: readonly RouteEstimate[]
 }
 
 /** Renders the job summary as Markdown with a little HTML. */
@@ -71,6 +74,7 @@ export function renderSummary(run: RunSummary): string {
     run.scope ? `**Scope:** ${escapeHtml(run.scope)}` : '',
     reviewLine(run.review),
     ...run.notes.map((note) => `> [!NOTE]\n> ${escapeHtml(note)}`),
+    estimateTable(run.estimates),
     callTable(run),
     costNotes(run),
     lanesSection(run),
@@ -206,6 +210,27 @@ function costNotes(run: RunSummary): string {
     )
   }
   return lines.join('\n')
+}
+
+function estimateTable(estimates: RunSummary['estimates']): string {
+  if (!estimates || estimates.length === 0) return ''
+  const usd = (value: number | undefined) => (value === undefined ? 'no price' : formatUsd(value))
+  const rows = estimates.map(
+    (row) =>
+      `| ${row.label} | ${row.endpoint.provider} \`${escapeHtml(row.endpoint.model)}\` | ` +
+      `${row.calls} | ${formatCount(row.promptTokens)} | ${formatCount(row.cachedTokens)} | ` +
+      `${usd(row.expectedUsd)} | ${usd(row.worstUsd)} |`,
+  )
+  return [
+    '| Route | Model | Calls | Prompt tokens | Cached after the first call | Expected | Worst case |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Expected: ${formatCount(ASSUMED_OUTPUT_TOKENS)} output tokens per call and the shared ` +
+      'prefix read from the cache by every call after the first. Worst case: no cache ' +
+      'hit and every call writing up to its output cap. Prompt tokens are counted with ' +
+      'the o200k tokenizer (DeepSeek: plus 10%).',
+  ].join('\n')
 }
 
 /**

@@ -1,0 +1,86 @@
+/**
+ * Estimates: what a review would cost on each configured route, from the
+ * planned prompts and the price table, without calling any model.
+ */
+import { costOf, NO_USAGE } from './cost/cost'
+import { findPrice, type ModelPrice } from './cost/prices'
+import type { ModelEndpoint } from './llm/client'
+import { requestRules } from './llm/providers'
+import type { PromptCall } from './prompt/build'
+import { INSTRUCTIONS } from './prompt/instructions'
+import type { TokenCounter } from './prompt/tokens'
+
+/**
+ * Output tokens assumed per call for the expected figure. The demo's
+ * reply, a summary and five findings, is about 600 tokens; 1,000 leaves
+ * room for a busier review. The worst case uses the output cap instead.
+ */
+export const ASSUMED_OUTPUT_TOKENS = 1000
+
+export interface RouteEstimate {
+  readonly label: string
+  readonly endpoint: ModelEndpoint
+  readonly calls: number
+  readonly promptTokens: number
+  /** Prompt tokens the shared prefix lets the cache serve. */
+  readonly cachedTokens: number
+  /** Undefined when the model has no known price. */
+  readonly expectedUsd?: number
+  readonly worstUsd?: number
+}
+
+/**
+ * Prices planned calls on an endpoint. The first call is assumed to miss
+ * the cache; every later one reads the shared prefix from it.
+ */
+export function estimateCalls(
+  label: string,
+  endpoint: ModelEndpoint,
+  calls: readonly PromptCall[],
+  count: TokenCounter,
+  pricing: Readonly<Record<string, ModelPrice>>,
+  at: Date,
+  options: { thinking: boolean } = { thinking: false },
+): RouteEstimate {
+  const prefix = calls.length > 1 ? sharedPrefixTokens(calls, count) : 0
+  const promptTokens = calls.reduce((sum, call) => sum + call.estimatedTokens, 0)
+  const cachedTokens = prefix * Math.max(0, calls.length - 1)
+  const cap = requestRules(endpoint.provider, endpoint.model, options).maxOutputTokens
+  const price = findPrice(endpoint.model, pricing)
+
+  const priced = (outputPerCall: number, cached: number): number | undefined =>
+    price
+      ? costOf(
+          {
+            ...NO_USAGE,
+            inputTokens: promptTokens,
+            cachedInputTokens: cached,
+            outputTokens: outputPerCall * calls.length,
+          },
+          price,
+          at,
+        ).usd
+      : undefined
+
+  const expectedUsd = priced(ASSUMED_OUTPUT_TOKENS, cachedTokens)
+  const worstUsd = priced(cap, 0)
+  return {
+    label,
+    endpoint,
+    calls: calls.length,
+    promptTokens,
+    cachedTokens,
+    ...(expectedUsd !== undefined ? { expectedUsd } : {}),
+    ...(worstUsd !== undefined ? { worstUsd } : {}),
+  }
+}
+
+/** Tokens every call shares: the instructions and the user prefix. */
+function sharedPrefixTokens(
+  calls: readonly PromptCall[],
+  count: TokenCounter,
+): number {
+  const user = calls[0]?.messages[1]?.content ?? ''
+  const prefix = user.slice(0, user.indexOf('<diff>\n') + '<diff>\n'.length)
+  return count(INSTRUCTIONS) + count(prefix)
+}

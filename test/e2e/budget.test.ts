@@ -1,0 +1,71 @@
+/**
+ * max-cost-usd is a hard limit: a run never spends more, lowers the output
+ * cap of a call the budget can only partly cover, and lists the files it
+ * did not review.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { GitHubFile } from '../emulators/github'
+import { expectedUsd } from './prices'
+import { reviewSynthetic, type SyntheticRun } from './synthetic'
+
+const runs: SyntheticRun[] = []
+afterEach(async () => {
+  await Promise.all(runs.splice(0).map((run) => run.close()))
+})
+
+const files: GitHubFile[] = Array.from({ length: 8 }, (_, n) => {
+  const lines = Array.from({ length: 60 }, (_, k) => `+export const value${n}_${k} = compute(${k}, 'argument ${k}')`)
+  return {
+    filename: `src/module${n}.ts`,
+    status: 'added',
+    additions: lines.length,
+    deletions: 0,
+    changes: lines.length,
+    patch: `@@ -0,0 +1,${lines.length} @@\n${lines.join('\n')}`,
+  }
+})
+
+describe('a tight max-cost-usd', () => {
+  it('is never exceeded, and what it left out is listed', async () => {
+    const budget = 0.02
+    const result = await reviewSynthetic({
+      files,
+      private: true,
+      inputs: { 'max-cost-usd': String(budget), 'max-prompt-tokens': '4000' },
+      findings: [{ path: 'src/module0.ts', line: 1, body: 'A finding.' }],
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
+
+    const calls = result.openai.calls
+    const spent = calls.reduce(
+      (sum, call) => sum + expectedUsd('gpt-5', call.usage ?? {}, new Date(call.at)),
+      0,
+    )
+    expect(calls.length).toBeGreaterThan(0)
+    expect(spent).toBeLessThanOrEqual(budget)
+    expect(Number(result.run.outputs['cost-usd'])).toBeLessThanOrEqual(budget)
+
+    // The cap was lowered to what the budget could cover.
+    for (const call of calls) expect(call.outputCap).toBeLessThan(16384)
+
+    const skipped = files.filter((file) => !calls.some((call) => call.prompt.includes(`FILE: ${file.filename}\n`)))
+    expect(skipped.length).toBeGreaterThan(0)
+    for (const file of skipped) {
+      expect(result.run.summary).toContain(`| \`${file.filename}\` | not reviewed: over the \`max-cost-usd\` budget |`)
+    }
+    expect(result.run.stdout).toContain('::warning::Not reviewed because the next call would exceed `max-cost-usd`')
+  })
+
+  it('refuses a budget it cannot enforce: a model with no price', async () => {
+    const result = await reviewSynthetic({
+      files: files.slice(0, 1),
+      private: true,
+      inputs: { 'private-provider': 'self-hosted', 'max-cost-usd': '1' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(result.run.stdout).toContain('no price is known for "qwen3-coder"')
+    expect(result.selfHosted.calls).toEqual([])
+  })
+})
