@@ -132,6 +132,7 @@ export function evaluateTargets(
   const reviews = rows.filter((row) => row.first.modelCalls > 0)
   return [
     billedTarget(reviews),
+    billedTotalTarget(reviews),
     githubTarget(rows),
     rerunTarget(reviews),
     localTimeTarget(rows, footprint.memory),
@@ -155,6 +156,27 @@ function billedTarget(reviews: readonly RouteResult[]): TargetResult {
       `${within(1.25)} of ${ratios.length} reviews within 1.25, ` +
       `${within(1.15)} within 1.15`,
     verdict: verdict(worst.value <= 1.25),
+  }
+}
+
+/**
+ * The same ratio over all first reviews together: billed input summed over
+ * patch tokens summed. Small pull requests carry a fixed overhead (the
+ * cached instructions, the title and description) that a per-review ratio
+ * magnifies; this shows what a repository's bill looks like overall.
+ */
+function billedTotalTarget(reviews: readonly RouteResult[]): TargetResult {
+  const target =
+    'First reviews together: billed input ≤ 1.25 × patch tokens (aim 1.15)'
+  const reviewed = reviews.filter((row) => billedRatio(row, row.first) !== null)
+  if (reviewed.length === 0) return skipped(target)
+  const billed = reviewed.reduce((sum, row) => sum + billedInput(row.first), 0)
+  const patch = reviewed.reduce((sum, row) => sum + row.patch.tokens, 0)
+  const value = billed / patch
+  return {
+    target,
+    measured: `${ratio(value)} (${Math.round(billed)} billed over ${patch} patch tokens, ${reviewed.length} reviews)`,
+    verdict: verdict(value <= 1.25),
   }
 }
 

@@ -121,10 +121,25 @@ export async function review(
     )
   }
 
+  const poster =
+    dependencies.poster ??
+    (settings.dryRun
+      ? printingPoster((text) => core.info(text))
+      : githubPoster(octokit, repo, pull.number))
+
   // Pull request, its earlier reviews by this action, and what to review
   const { files, guidelines, history } = await core.group('Pull request', () =>
     readPullRequest(octokit, repo, pull, settings),
   )
+  if (
+    history.lastRun?.head === pull.headSha &&
+    !settings.reviewAgain &&
+    settings.mode === 'review'
+  ) {
+    await finishAlreadyReviewed(settings, pull, route, history, poster)
+    return
+  }
+
   const selection = selectFiles(files, settings)
   const scope = await core.group('Scope', async () => {
     const lastHead = history.lastRun?.head
@@ -146,12 +161,6 @@ export async function review(
     }
     return decided
   })
-
-  const poster =
-    dependencies.poster ??
-    (settings.dryRun
-      ? printingPoster((text) => core.info(text))
-      : githubPoster(octokit, repo, pull.number))
 
   if (scope.files.length === 0) {
     await finishWithoutModel(settings, pull, route, scope, history, poster)
@@ -563,6 +572,52 @@ async function finishWithoutModel(
  * read-only token: no review could be made or posted. The run ends
  * neutrally and says how to review such pull requests.
  */
+/**
+ * A re-run on a head this action already reviewed: calling the model again
+ * would pay for the same review twice, so the run only notes itself on
+ * the last review, unless `review-again` asks for a new one.
+ */
+async function finishAlreadyReviewed(
+  settings: Settings,
+  pull: PullRequestInfo,
+  route: Route,
+  history: History,
+  poster: ReviewPoster,
+): Promise<void> {
+  const head = pull.headSha.slice(0, 7)
+  const reason =
+    `${head} was already reviewed, so no model was called; set ` +
+    '`review-again: true` to review it anew'
+  core.info(capitalise(reason))
+  const cost = buildCostReport([], settings.pricing)
+  const published = await core.group('Review', () =>
+    publish(
+      poster,
+      {
+        headSha: pull.headSha,
+        summaries: [],
+        placements: [],
+        statuses: [],
+        scope: '',
+        notes: [],
+        costLine: '',
+        run: { head: pull.headSha, usd: 0 },
+      },
+      history,
+      `Re-run at ${head}: already reviewed, no model called, $0. ` +
+        `All runs on this pull request: ${formatUsd(history.spentUsd)}.`,
+    ),
+  )
+  await writeSummary({
+    ...emptySummary(settings),
+    headline: reason,
+    route,
+    review: reviewOutcome(published, settings),
+    spentBeforeUsd: history.spentUsd,
+  })
+  setOutputs(route, cost, published)
+}
+
 async function skipForkPullRequest(settings: Settings): Promise<void> {
   const reason =
     'not reviewed: this pull request comes from a fork, and GitHub runs ' +

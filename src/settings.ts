@@ -94,6 +94,8 @@ export interface Settings {
   readonly dryRun: boolean
   /** `estimate` prices the review on every configured route, calling no model. */
   readonly mode: 'review' | 'estimate'
+  /** Review a head an earlier run already reviewed, instead of skipping it. */
+  readonly reviewAgain: boolean
   /** The most prompt tokens one model call may send. */
   readonly maxPromptTokens: number
   /** Deadline of one model request, in milliseconds. */
@@ -206,6 +208,7 @@ export function readSettings(env: Env = process.env): Settings {
     pricing: pricing(input('pricing')),
     dryRun: boolean('dry-run', input('dry-run') || 'false'),
     mode: choice('mode', input('mode') || 'review', ['review', 'estimate'] as const),
+    reviewAgain: boolean('review-again', input('review-again') || 'false'),
     maxPromptTokens:
       number('max-prompt-tokens', input('max-prompt-tokens'), {
         min: 2000,

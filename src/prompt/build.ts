@@ -95,7 +95,7 @@ function sharedPrefix(input: PromptInput): string {
     input.guidelines === null || input.guidelines.trim() === ''
       ? ''
       : `<guidelines>\n${neutraliseTags(input.guidelines.trim())}\n</guidelines>\n\n`
-  const description = input.description.trim() || '(none)'
+  const description = cleanDescription(input.description) || '(none)'
   return (
     guidelines +
     '<pr-data>\n' +
@@ -103,6 +103,28 @@ function sharedPrefix(input: PromptInput): string {
     `<description>\n${neutraliseTags(description)}\n</description>\n` +
     '<diff>\n'
   )
+}
+
+// Descriptions longer than this are cut: past a few paragraphs a
+// description rarely changes what a reviewer should look for.
+const MAX_DESCRIPTION_LENGTH = 3000
+
+/**
+ * The description as the model needs it: without HTML comments (template
+ * hints nobody sees rendered, and a place to hide instructions), commit
+ * trailers and runs of blank lines, and cut when very long.
+ */
+export function cleanDescription(text: string): string {
+  const cleaned = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
+    .replace(/^(?:Signed-off-by|Co-authored-by|Reviewed-by|Change-Id):.*$/gim, '')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+  return cleaned.length <= MAX_DESCRIPTION_LENGTH
+    ? cleaned
+    : `${cleaned.slice(0, MAX_DESCRIPTION_LENGTH)}\n(description cut here)`
 }
 
 function closing(index: number, count: number): string {

@@ -281,7 +281,7 @@ export function amendedBody(
   lines.pop() // the old record
   const text = lines
     .join('\n')
-    .replace(/\n*<sub>Re-reviewed [^\n]*<\/sub>$/, '')
     .trimEnd()
+    .replace(/\n*<sub>Re-(?:reviewed|run) [^\n]*<\/sub>$/, '')
   return `${text}\n\n<sub>${footer}</sub>\n\n${reviewMarker({ runs, fps })}`
 }

@@ -30,7 +30,7 @@ describe.skipIf(!hasShared).each(['deepseek', 'openai'] as const)('prefix cachin
     open.push(github, llm)
     github.addPullRequest(setup)
 
-    const review = () =>
+    const review = (dryRun: boolean) =>
       runAction({
         event,
         apiUrl: github.url,
@@ -39,10 +39,13 @@ describe.skipIf(!hasShared).each(['deepseek', 'openai'] as const)('prefix cachin
           [`${flavour}-api-key`]: 'test-key',
           [`${flavour}-base-url`]: llm.url,
           'max-prompt-tokens': '6000',
+          'dry-run': String(dryRun),
         },
       })
 
-    const first = await review()
+    // A dry run first, then the same review for real: nothing was posted,
+    // so the second run reviews everything again, within the cache's life.
+    const first = await review(true)
     expect(first.exitCode, first.stdout + first.stderr).toBe(0)
     const calls = llm.calls
     expect(calls.length).toBeGreaterThan(2)
@@ -57,7 +60,7 @@ describe.skipIf(!hasShared).each(['deepseek', 'openai'] as const)('prefix cachin
     }
 
     const before = llm.calls.length
-    const again = await review()
+    const again = await review(false)
     expect(again.exitCode).toBe(0)
     const rerun = llm.calls.slice(before)
     const prompt = rerun.reduce((sum, call) => sum + call.promptTokens, 0)

@@ -111,12 +111,12 @@ afterEach(async () => {
   await Promise.all([github.close(), deepseek.close()])
 })
 
-async function runOn(action: string, head: string) {
+async function runOn(action: string, head: string, inputs: Record<string, string> = {}) {
   const calls = deepseek.calls.length
   const run = await runAction({
     event: event(action, head),
     apiUrl: github.url,
-    inputs: { 'deepseek-api-key': 'test-key', 'deepseek-base-url': deepseek.url },
+    inputs: { 'deepseek-api-key': 'test-key', 'deepseek-base-url': deepseek.url, ...inputs },
   })
   expect(run.exitCode, run.stdout + run.stderr).toBe(0)
   const newCalls = deepseek.calls.slice(calls)
@@ -129,18 +129,34 @@ function commentsAt(reviewIndex: number) {
 }
 
 describe('runs after the first review', () => {
-  it('re-running on the same head posts nothing new and amends the review in place', async () => {
+  it('re-running on the same head calls no model and notes the run on the review', async () => {
     await runOn('opened', H1)
     expect(commentsAt(0)).toEqual([`${CLIENT}:14`, `${UTIL}:4`])
+    const calls = deepseek.calls.length
 
     const second = await runOn('opened', H1)
+    expect(deepseek.calls).toHaveLength(calls)
     expect(github.reviews).toHaveLength(1)
     expect(github.reviewComments).toHaveLength(2)
     const update = github.requests.find((request) => request.method === 'PUT')!
-    expect(update.path).toMatch(/\/reviews\/\d+$/)
     const body = (update.body as { body: string }).body
-    expect(body).toContain(`Re-reviewed ${H1.slice(0, 7)}: no new findings.`)
-    expect(body).toMatch(/"runs":\[\{"head":"1{40}"[^\]]*\},\{"head":"1{40}"/)
+    expect(body).toContain(`Re-run at ${H1.slice(0, 7)}: already reviewed, no model called, $0.`)
+    expect(body).toMatch(/"runs":\[\{"head":"1{40}"[^\]]*\},\{"head":"1{40}","usd":0\}\]/)
+    expect(second.run.summary).toContain('was already reviewed, so no model was called')
+
+    // A third run replaces the footer instead of adding another.
+    await runOn('opened', H1)
+    const last = github.requests.filter((request) => request.method === 'PUT').at(-1)!
+    expect((last.body as { body: string }).body.match(/Re-run at/g)).toHaveLength(1)
+  })
+
+  it('with review-again, reviews the same head anew and posts no finding twice', async () => {
+    await runOn('opened', H1)
+    const second = await runOn('opened', H1, { 'review-again': 'true' })
+    expect(github.reviews).toHaveLength(1)
+    expect(github.reviewComments).toHaveLength(2)
+    const update = github.requests.find((request) => request.method === 'PUT')!
+    expect((update.body as { body: string }).body).toContain(`Re-reviewed ${H1.slice(0, 7)}: no new findings.`)
     expect(second.run.summary).toContain('Nothing new to post')
   })
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { neutraliseTags, orderFiles, planCalls, renderFile } from '../../src/prompt/build'
+import { cleanDescription, neutraliseTags, orderFiles, planCalls, renderFile } from '../../src/prompt/build'
 import { INSTRUCTIONS } from '../../src/prompt/instructions'
 import { loadTokenCounter } from '../../src/prompt/tokens'
 import { diffFile } from '../helpers'
@@ -137,5 +137,17 @@ describe('planCalls', () => {
     const plan = planCalls(input([app, huge]), { count, maxPromptTokens: 2_500 })
     expect(plan.tooLarge.map((part) => part.path)).toEqual(['data/blob.ts'])
     expect(plan.calls.flatMap((call) => call.paths)).toEqual(['src/app.ts'])
+  })
+})
+
+describe('cleanDescription', () => {
+  it('drops HTML comments, trailers and blank runs, and cuts very long text', () => {
+    expect(
+      cleanDescription(
+        'Fixes #12.\r\n\r\n<!-- Describe your change here -->\r\n\r\n\r\nDetails.  \r\nSigned-off-by: A <a@example.com>\r\n',
+      ),
+    ).toBe('Fixes #12.\n\nDetails.')
+    expect(cleanDescription('x'.repeat(5000))).toMatch(/^x{3000}\n\(description cut here\)$/)
+    expect(cleanDescription('Text <!-- never closed')).toBe('Text')
   })
 })
