@@ -26,3 +26,27 @@ export interface Finding {
 export function bySeverity(a: Finding, b: Finding): number {
   return SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity)
 }
+
+/** How many findings there are of each severity. */
+export function countBySeverity(
+  findings: readonly Finding[],
+): Partial<Record<Severity, number>> {
+  const counts: Partial<Record<Severity, number>> = {}
+  for (const { severity } of findings) counts[severity] = (counts[severity] ?? 0) + 1
+  return counts
+}
+
+/**
+ * The findings at `threshold` or more severe, from counts by severity:
+ * what `fail-on` gates on.
+ */
+export function atLeast(
+  counts: Readonly<Partial<Record<Severity, number>>>,
+  threshold: Severity,
+): number {
+  const limit = SEVERITIES.indexOf(threshold)
+  return SEVERITIES.slice(0, limit + 1).reduce(
+    (sum, severity) => sum + (counts[severity] ?? 0),
+    0,
+  )
+}

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
 import { placeFindings, type Placement } from './diff/anchor'
+import { atLeast, countBySeverity, type Severity } from './findings'
 import { estimateCalls, type RouteEstimate } from './estimate'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
@@ -46,9 +47,8 @@ import {
 import { decideScope, type ReviewScope } from './scope'
 import { selectFiles, settleStatuses, type FileStatus } from './select'
 import { addCounts, redactFile, redactText } from './redact'
+import { skipReason } from './gate'
 import { readSettings, type PullRequestInfo, type Settings } from './settings'
-
-const SUPPORTED_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 // Calls after the first run this many at a time: enough to keep a large
 // review short, few enough for providers' concurrency limits.
@@ -74,14 +74,13 @@ export async function review(
   settings: Settings,
   dependencies: Partial<Dependencies> = {},
 ): Promise<void> {
+  const deadline = new Date(Date.now() + settings.runTimeoutMs)
   const { event } = settings
   const pull = event.pullRequest
-  if (!SUPPORTED_EVENTS.has(event.name) || !pull) {
-    const reason =
-      `event "${event.name || 'unknown'}" is not a pull request event; ` +
-      'this action reviews pull_request and pull_request_target events'
-    core.notice(`Nothing to review: ${reason}.`)
-    await writeSummary({ ...emptySummary(settings), headline: `skipped: ${reason}` })
+  const skip = skipReason(settings)
+  if (skip || !pull) {
+    core.notice(`Not reviewed: ${skip}.`)
+    await writeSummary({ ...emptySummary(settings), headline: `not reviewed: ${skip}` })
     return
   }
 
@@ -212,17 +211,19 @@ export async function review(
         maxRetries: 2,
         promptCacheKey: promptCacheKey(guidelines),
         thinking: settings.deepseekThinking,
+        signal: AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now())),
       })
     clients.set(key, client)
     return client
   }
-  const { outcomes, overBudget } = await core.group('Model calls', () =>
+  const { outcomes, overBudget, outOfTime } = await core.group('Model calls', () =>
     runCalls(work, {
       clientFor,
       fallbackFor: (lane) => fallbackFor(lane, settings),
       pricing: settings.pricing,
       thinking: settings.deepseekThinking,
       parallel: PARALLEL_CALLS,
+      deadline,
       ...(settings.maxCostUsd !== undefined
         ? { maxCostUsd: settings.maxCostUsd }
         : {}),
@@ -247,10 +248,11 @@ export async function review(
     withheld: lanes.withheld,
     tooLarge: tooLarge.map((part) => part.path),
     overBudget,
+    outOfTime,
   })
   const notes = [
     ...(redacted.total > 0 ? [redacted.note] : []),
-    ...runNotes(pull, scope, tooLarge, overBudget, lanes.withheld, outcomes),
+    ...runNotes(pull, scope, tooLarge, overBudget, outOfTime, lanes.withheld, outcomes),
   ]
   const cost = buildCostReport(
     outcomes.flatMap((outcome) =>
@@ -279,7 +281,11 @@ export async function review(
           scope: scope.description,
           notes,
           costLine: costLine(route, cost, history),
-          run: { head: pull.headSha, ...usdOf(cost) },
+          run: {
+            head: pull.headSha,
+            ...usdOf(cost),
+            found: countBySeverity(placements.map((p) => p.finding)),
+          },
         },
         history,
         `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
@@ -335,6 +341,26 @@ export async function review(
   if (fatal?.result.error) throw new Error(fatal.result.error.message)
   if (!anyReply) throw new Error('Every model call failed; see the job summary.')
   for (const note of notes) core.warning(note)
+  gate(settings, countBySeverity(placements.map((p) => p.finding)))
+}
+
+/**
+ * `fail-on`: fails the step when this run's findings include one at least
+ * as severe as the threshold, so that teams can require the check.
+ */
+function gate(
+  settings: Settings,
+  found: Readonly<Partial<Record<Severity, number>>>,
+): void {
+  if (settings.failOn === 'never') return
+  const count = atLeast(found, settings.failOn)
+  if (count > 0) {
+    throw new Error(
+      `${count} ${count === 1 ? 'finding is' : 'findings are'} ` +
+        `${settings.failOn} or more severe (\`fail-on: ${settings.failOn}\`); ` +
+        'see the review.',
+    )
+  }
 }
 
 async function readPullRequest(
@@ -474,6 +500,7 @@ function runNotes(
   scope: ReviewScope,
   tooLarge: ReadonlyArray<{ path: string; label: string }>,
   overBudget: readonly string[],
+  outOfTime: readonly string[],
   withheld: readonly string[],
   outcomes: readonly CallOutcome[],
 ): string[] {
@@ -505,15 +532,32 @@ function runNotes(
         `${overBudget.join(', ')}.`,
     )
   }
-  outcomes.forEach((outcome, index) => {
+  if (outOfTime.length > 0) {
+    notes.push(
+      'Not reviewed because the run reached `run-timeout-minutes`: ' +
+        `${outOfTime.join(', ')}.`,
+    )
+  }
+  const reviewed = new Set(
+    outcomes.flatMap((outcome) => (outcome.result.reply ? outcome.call.paths : [])),
+  )
+  for (const outcome of outcomes) {
     const error = outcome.result.error
-    if (error) {
-      notes.push(
-        `Call ${index + 1} of ${outcomes.length} failed (${error.message}); ` +
-          `not reviewed: ${outcome.call.paths.join(', ')}.`,
-      )
+    const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
+    if (error && lost.length > 0) {
+      notes.push(`A model call failed (${error.message}); not reviewed: ${lost.join(', ')}.`)
     }
-  })
+  }
+  const rejected = outcomes.reduce(
+    (sum, outcome) => sum + (outcome.result.reply?.rejected.length ?? 0),
+    0,
+  )
+  if (rejected > 0) {
+    notes.push(
+      `${rejected} ${rejected === 1 ? 'item' : 'items'} of the model's reply ` +
+        'did not match the expected shape and were dropped.',
+    )
+  }
   return notes
 }
 
@@ -601,7 +645,11 @@ async function finishAlreadyReviewed(
         scope: '',
         notes: [],
         costLine: '',
-        run: { head: pull.headSha, usd: 0 },
+        run: {
+          head: pull.headSha,
+          usd: 0,
+          ...(history.lastRun?.found ? { found: history.lastRun.found } : {}),
+        },
       },
       history,
       `Re-run at ${head}: already reviewed, no model called, $0. ` +
@@ -616,6 +664,8 @@ async function finishAlreadyReviewed(
     spentBeforeUsd: history.spentUsd,
   })
   setOutputs(route, cost, published)
+  // The check keeps the verdict of the run that reviewed this head.
+  gate(settings, history.lastRun?.found ?? {})
 }
 
 async function skipForkPullRequest(settings: Settings): Promise<void> {

@@ -13,6 +13,7 @@ export type SkipReason =
   | 'sensitive'
   | 'too-large-for-call'
   | 'over-budget'
+  | 'out-of-time'
   | 'call-failed'
   | 'excluded'
   | 'not-included'
@@ -54,6 +55,7 @@ export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   'sensitive': 'matches `sensitive-paths`, and no private provider is set up',
   'too-large-for-call': 'too large for one model call (`max-prompt-tokens`)',
   'over-budget': 'over the `max-cost-usd` budget',
+  'out-of-time': 'the run reached `run-timeout-minutes` first',
   'call-failed': 'the model call failed',
   'excluded': 'matches `exclude`',
   'not-included': 'does not match `include`',
@@ -228,6 +230,7 @@ export interface CallsFate {
   readonly withheld: readonly string[]
   readonly tooLarge: readonly string[]
   readonly overBudget: readonly string[]
+  readonly outOfTime: readonly string[]
 }
 
 /**
@@ -242,6 +245,7 @@ export function settleStatuses(
     if (fate.reviewed.has(path)) return undefined
     if (fate.withheld.includes(path)) return 'sensitive'
     if (fate.overBudget.includes(path)) return 'over-budget'
+    if (fate.outOfTime.includes(path)) return 'out-of-time'
     if (fate.tooLarge.includes(path)) return 'too-large-for-call'
     return 'call-failed'
   }

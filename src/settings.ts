@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import type { ModelPrice } from './cost/prices'
+import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
 
 export type Visibility = 'public' | 'private' | 'internal'
@@ -22,6 +23,9 @@ export interface PullRequestInfo {
   /** `owner/name` of the repository the head branch lives in. */
   readonly headRepo?: string
   readonly author: string
+  /** True when GitHub marks the author as a bot (Dependabot, Renovate, ...). */
+  readonly authorIsBot: boolean
+  readonly labels: readonly string[]
 }
 
 export interface RepositoryInfo {
@@ -96,6 +100,16 @@ export interface Settings {
   readonly mode: 'review' | 'estimate'
   /** Review a head an earlier run already reviewed, instead of skipping it. */
   readonly reviewAgain: boolean
+  /** Review draft pull requests too. */
+  readonly reviewDrafts: boolean
+  /** Review pull requests opened by bots too. */
+  readonly reviewBots: boolean
+  /** A label that skips the review; undefined when not set. */
+  readonly skipLabel?: string
+  /** Fail the step when a finding is at least this severe. */
+  readonly failOn: 'never' | Severity
+  /** Deadline of the whole run, in milliseconds. */
+  readonly runTimeoutMs: number
   /** The most prompt tokens one model call may send. */
   readonly maxPromptTokens: number
   /** Deadline of one model request, in milliseconds. */
@@ -209,6 +223,18 @@ export function readSettings(env: Env = process.env): Settings {
     dryRun: boolean('dry-run', input('dry-run') || 'false'),
     mode: choice('mode', input('mode') || 'review', ['review', 'estimate'] as const),
     reviewAgain: boolean('review-again', input('review-again') || 'false'),
+    reviewDrafts: boolean('review-drafts', input('review-drafts') || 'false'),
+    reviewBots: boolean('review-bots', input('review-bots') || 'false'),
+    ...optional('skipLabel', input('skip-label') || undefined),
+    failOn: choice('fail-on', input('fail-on') || 'never', [
+      'never',
+      ...SEVERITIES,
+    ] as const),
+    runTimeoutMs:
+      60_000 *
+      (number('run-timeout-minutes', input('run-timeout-minutes'), {
+        min: 1,
+      }) ?? 20),
     maxPromptTokens:
       number('max-prompt-tokens', input('max-prompt-tokens'), {
         min: 2000,
@@ -380,6 +406,12 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
     baseSha: typeof base.sha === 'string' ? base.sha : '',
     ...optional('headRepo', typeof headRepo === 'string' ? headRepo : undefined),
     author: String(asRecord(pull.user).login ?? ''),
+    authorIsBot:
+      asRecord(pull.user).type === 'Bot' ||
+      String(asRecord(pull.user).login ?? '').endsWith('[bot]'),
+    labels: (Array.isArray(pull.labels) ? pull.labels : [])
+      .map((label) => asRecord(label).name)
+      .filter((name): name is string => typeof name === 'string'),
   }
 }
 

@@ -79,6 +79,8 @@ describe('readSettings', () => {
         baseSha: 'b'.repeat(40),
         headRepo: 'octo-org/sample',
         author: 'octocat',
+        authorIsBot: false,
+        labels: [],
       },
     })
   })

@@ -1,9 +1,15 @@
 /**
- * Making the planned calls within the budget. The first call goes alone so
- * that it writes the shared prefix to the provider's cache; the rest follow
- * a few at a time and read that prefix at a tenth of the price. Before each
- * call its worst case is reserved against `max-cost-usd`, so the run can
- * never spend more than the budget, whatever the calls in flight return.
+ * Making the planned calls within the budget and the run's deadline. The
+ * first call goes alone so that it writes the shared prefix to the
+ * provider's cache; the rest follow a few at a time and read that prefix at
+ * a tenth of the price. Before each request its worst case is reserved
+ * against `max-cost-usd`, so the run never spends more than the budget.
+ *
+ * A call that fails in a way a second request can fix gets one: a reply
+ * cut off at the output cap, or a prompt over the context window, is split
+ * into smaller calls (or, for a single hunk, given a larger cap); an
+ * unusable reply is asked for once more; a provider failure goes to the
+ * fallback provider when the user chose one.
  */
 import * as core from '@actions/core'
 import { costOf } from '../cost/cost'
@@ -25,9 +31,8 @@ export interface Attempt {
 }
 
 export interface CallOutcome extends LaneCall {
-  /** Every request made for the call, the fallback's last. */
+  /** Every request made for the call, the last one's result counts. */
   readonly attempts: readonly Attempt[]
-  /** The last attempt's result: the one whose findings count. */
   readonly result: CallResult
 }
 
@@ -40,164 +45,191 @@ export interface CallsOptions {
   readonly thinking: boolean
   /** How many calls may run at once after the first. */
   readonly parallel: number
+  /** No call starts after this time. */
+  readonly deadline?: Date
 }
 
 export interface CallsReport {
-  /** The calls made, in plan order. */
+  /** The calls made, in plan order; a split call is followed by its parts. */
   readonly outcomes: readonly CallOutcome[]
   /** Files of the calls not made because of the budget. */
   readonly overBudget: readonly string[]
+  /** Files of the calls not made because the run's deadline passed. */
+  readonly outOfTime: readonly string[]
 }
 
 // Below this many output tokens a review is likely to be cut off: better
 // not to make the call than to pay for a truncated one.
 const MIN_OUTPUT_TOKENS = 1024
 
+// A split call's parts may be split once more, no further.
+const MAX_SPLIT_DEPTH = 2
+
+type Stop = 'budget' | 'fatal' | 'deadline'
+
 export async function runCalls(
   work: readonly LaneCall[],
   options: CallsOptions,
 ): Promise<CallsReport> {
   if (options.maxCostUsd !== undefined) requirePrices(work, options)
-  const budget = new Budget(options.maxCostUsd)
-  const outcomes: Array<CallOutcome | undefined> = []
-  let stop: 'budget' | 'fatal' | undefined
+  const runner = new Runner(options, work.length)
+  const done: Array<CallOutcome[] | undefined> = []
 
   const runOne = async (index: number): Promise<void> => {
-    const item = work[index]!
-    if (stop) return
-    const first = reserve(item.lane.endpoint, item.call, budget, options)
-    if (!first) {
-      core.warning(
-        `Not making call ${index + 1}: the ${formatUsd(budget.limit ?? 0)} ` +
-          `budget has ${formatUsd(budget.left())} left, too little for it.`,
-      )
-      stop = 'budget'
-      return
-    }
-    const outcome = await callWithFallback(index, work.length, item, first, budget, options)
-    outcomes[index] = outcome
-    if (outcome.result.error?.fatal) stop ??= 'fatal'
+    if (runner.stopped) return
+    done[index] = await runner.execute(index, work[index]!, 0)
   }
-
   if (work.length > 0) await runOne(0)
   await pool(work.length - 1, Math.max(1, options.parallel), (n) => runOne(n + 1))
 
-  // A fatal error fails the run and says why; only the budget leaves
-  // files unreviewed on purpose.
-  const unmade = work.filter((_, index) => outcomes[index] === undefined)
+  // Only the budget and the deadline leave files unreviewed on purpose; a
+  // fatal error fails the run and says why.
+  const unmade = work
+    .filter((_, index) => !done[index] || done[index]!.length === 0)
+    .flatMap((item) => item.call.paths)
   return {
-    outcomes: outcomes.filter((outcome) => outcome !== undefined),
-    overBudget:
-      stop === 'budget' ? unmade.flatMap((item) => item.call.paths) : [],
+    outcomes: done.flatMap((outcomes) => outcomes ?? []),
+    overBudget: runner.stop === 'budget' ? unmade : [],
+    outOfTime: runner.stop === 'deadline' ? unmade : [],
   }
 }
 
-async function callWithFallback(
-  index: number,
-  count: number,
-  item: LaneCall,
-  first: Reservation,
-  budget: Budget,
-  options: CallsOptions,
-): Promise<CallOutcome> {
-  const { lane, call } = item
-  core.info(
-    `Call ${index + 1}/${count} (${lane.kind}, ${lane.endpoint.provider} ` +
-      `${lane.endpoint.model}): ${call.paths.length} files, about ` +
-      `${formatCount(call.estimatedTokens)} prompt tokens`,
-  )
-  const attempts = [await attempt(first, call, budget, options)]
+class Runner {
+  #stop: Stop | undefined
+  readonly #budget: Budget
 
-  const failed = attempts[0]!.result
-  const fallback = options.fallbackFor(lane)
-  const second =
-    !failed.reply && fallback ? reserve(fallback, call, budget, options) : undefined
-  if (second) {
-    core.warning(
-      `Call ${index + 1} failed on ${lane.endpoint.provider} ` +
-        `(${failed.error?.message ?? 'no reply'}); trying the fallback ` +
-        `provider ${second.endpoint.provider}.`,
+  constructor(
+    readonly options: CallsOptions,
+    readonly count: number,
+  ) {
+    this.#budget = new Budget(options.maxCostUsd)
+  }
+
+  get stopped(): boolean {
+    return this.#stop !== undefined
+  }
+
+  get stop(): Stop | undefined {
+    return this.#stop
+  }
+
+  /** One planned call with whatever retries it needs; [] if not made. */
+  async execute(index: number, item: LaneCall, depth: number): Promise<CallOutcome[]> {
+    const { lane, call } = item
+    if (this.options.deadline && Date.now() >= this.options.deadline.getTime()) {
+      this.#halt('deadline', `Not making call ${index + 1}: the run's deadline has passed.`)
+      return []
+    }
+    core.info(
+      `Call ${index + 1}/${this.count}${depth > 0 ? ` (part)` : ''} (${lane.kind}, ` +
+        `${lane.endpoint.provider} ${lane.endpoint.model}): ${call.paths.length} ` +
+        `files, about ${formatCount(call.estimatedTokens)} prompt tokens`,
     )
-    attempts.push(await attempt(second, call, budget, options))
+    const first = await this.#attempt(index, lane.endpoint, call)
+    if (!first) return []
+    const attempts = [first]
+    let error = first.result.error
+
+    // A reply cut off, or a prompt too long: smaller calls, when possible.
+    if (error?.kind === 'truncated' || error?.kind === 'too-long') {
+      const parts = depth < MAX_SPLIT_DEPTH ? (call.split?.() ?? []) : []
+      if (parts.length >= 2) {
+        core.warning(
+          `Call ${index + 1} failed (${error.message}); splitting it into ` +
+            `${parts.length} smaller calls.`,
+        )
+        const failed = { ...item, attempts, result: first.result }
+        const rest: CallOutcome[] = []
+        for (const part of parts) {
+          rest.push(...(await this.execute(index, { lane, call: part }, depth + 1)))
+        }
+        return [failed, ...rest]
+      }
+      if (error.kind === 'truncated') {
+        const cap = 2 * outputCap(lane.endpoint, this.options)
+        core.warning(`Call ${index + 1} was cut off; asking once more with ${cap} output tokens.`)
+        const again = await this.#attempt(index, lane.endpoint, call, cap)
+        if (again) attempts.push(again)
+      }
+    } else if (error?.kind === 'unusable') {
+      core.warning(`Call ${index + 1}: ${error.message}; asking once more.`)
+      const again = await this.#attempt(index, lane.endpoint, call)
+      if (again) attempts.push(again)
+    }
+
+    error = attempts.at(-1)!.result.error
+    const fallback = this.options.fallbackFor(lane)
+    if (error && !error.kind && fallback) {
+      core.warning(
+        `Call ${index + 1} failed on ${lane.endpoint.provider} ` +
+          `(${error.message}); trying the fallback provider ${fallback.provider}.`,
+      )
+      const second = await this.#attempt(index, fallback, call)
+      if (second) attempts.push(second)
+    }
+
+    const result = attempts.at(-1)!.result
+    if (result.error?.fatal) this.#stop ??= 'fatal'
+    return [{ ...item, attempts, result }]
   }
-  return { ...item, attempts, result: attempts.at(-1)!.result }
+
+  /** One request, paid for from the budget; undefined if it cannot be. */
+  async #attempt(
+    index: number,
+    endpoint: ModelEndpoint,
+    call: PromptCall,
+    cap = outputCap(endpoint, this.options),
+  ): Promise<Attempt | undefined> {
+    const reservation = this.#budget.reserve(endpoint, call, cap, this.options)
+    if (!reservation) {
+      this.#halt(
+        'budget',
+        `Not making call ${index + 1}: the ${formatUsd(this.#budget.limit ?? 0)} ` +
+          `budget has ${formatUsd(this.#budget.left())} left, too little for it.`,
+      )
+      return undefined
+    }
+    const result = await this.options
+      .clientFor(endpoint)
+      .review(call, { maxOutputTokens: reservation.maxOutputTokens })
+    const price = findPrice(endpoint.model, this.options.pricing)
+    this.#budget.settle(reservation, price ? costOf(result.usage, price, result.startedAt).usd : 0)
+
+    const { usage } = result
+    const cached = usage.inputTokens
+      ? Math.round((100 * usage.cachedInputTokens) / usage.inputTokens)
+      : 0
+    core.info(
+      `  ${formatCount(usage.inputTokens)} prompt tokens (${cached}% cached), ` +
+        `${formatCount(usage.outputTokens)} output tokens` +
+        (result.error ? `; failed: ${result.error.message}` : ''),
+    )
+    return { endpoint, result }
+  }
+
+  #halt(stop: Stop, message: string): void {
+    if (!this.#stop) core.warning(message)
+    this.#stop ??= stop
+  }
 }
 
-async function attempt(
-  reservation: Reservation,
-  call: PromptCall,
-  budget: Budget,
-  options: CallsOptions,
-): Promise<Attempt> {
-  const { endpoint } = reservation
-  const result = await options
-    .clientFor(endpoint)
-    .review(call, { maxOutputTokens: reservation.maxOutputTokens })
-  const price = findPrice(endpoint.model, options.pricing)
-  budget.settle(
-    reservation,
-    price ? costOf(result.usage, price, result.startedAt).usd : 0,
-  )
-  const { usage } = result
-  const cached = usage.inputTokens
-    ? Math.round((100 * usage.cachedInputTokens) / usage.inputTokens)
-    : 0
-  core.info(
-    `  ${formatCount(usage.inputTokens)} prompt tokens (${cached}% cached), ` +
-      `${formatCount(usage.outputTokens)} output tokens` +
-      (result.error ? `; failed: ${result.error.message}` : ''),
-  )
-  return { endpoint, result }
+function outputCap(endpoint: ModelEndpoint, options: CallsOptions): number {
+  return requestRules(endpoint.provider, endpoint.model, {
+    thinking: options.thinking,
+  }).maxOutputTokens
 }
 
 interface Reservation {
-  readonly endpoint: ModelEndpoint
   readonly maxOutputTokens: number
   readonly usd: number
 }
 
 /**
- * Reserves a call's worst case (no cache hit, the whole output cap). When
- * the budget cannot cover the usual cap, the cap is lowered to what it
- * can cover, down to a floor; below that the call is not made.
+ * Money spent and money held for requests in flight. A request's worst
+ * case (no cache hit, the whole output cap) is held until it settles; when
+ * the budget cannot cover the cap, the cap is lowered to what it can
+ * cover, down to a floor below which the request is not made.
  */
-function reserve(
-  endpoint: ModelEndpoint,
-  call: PromptCall,
-  budget: Budget,
-  options: CallsOptions,
-): Reservation | undefined {
-  const rules = requestRules(endpoint.provider, endpoint.model, {
-    thinking: options.thinking,
-  })
-  const price = findPrice(endpoint.model, options.pricing)
-  if (budget.limit === undefined || !price) {
-    return { endpoint, maxOutputTokens: rules.maxOutputTokens, usd: 0 }
-  }
-  const at = new Date()
-  const worst = (outputTokens: number): number =>
-    costOf(
-      {
-        inputTokens: call.estimatedTokens,
-        cachedInputTokens: 0,
-        cacheWriteTokens: 0,
-        outputTokens,
-        reasoningTokens: 0,
-      },
-      price,
-      at,
-    ).usd
-  const left = budget.left()
-  const perOutputToken = worst(1) - worst(0)
-  const affordable = Math.floor((left - worst(0)) / perOutputToken)
-  const maxOutputTokens = Math.min(rules.maxOutputTokens, affordable)
-  if (maxOutputTokens < MIN_OUTPUT_TOKENS) return undefined
-  const reservation = { endpoint, maxOutputTokens, usd: worst(maxOutputTokens) }
-  budget.hold(reservation.usd)
-  return reservation
-}
-
-/** Money spent and money held for calls in flight. */
 class Budget {
   #spent = 0
   #held = 0
@@ -208,8 +240,34 @@ class Budget {
     return (this.limit ?? Infinity) - this.#spent - this.#held
   }
 
-  hold(usd: number): void {
+  reserve(
+    endpoint: ModelEndpoint,
+    call: PromptCall,
+    cap: number,
+    options: CallsOptions,
+  ): Reservation | undefined {
+    const price = findPrice(endpoint.model, options.pricing)
+    if (this.limit === undefined || !price) return { maxOutputTokens: cap, usd: 0 }
+    const at = new Date()
+    const worst = (outputTokens: number): number =>
+      costOf(
+        {
+          inputTokens: call.estimatedTokens,
+          cachedInputTokens: 0,
+          cacheWriteTokens: 0,
+          outputTokens,
+          reasoningTokens: 0,
+        },
+        price,
+        at,
+      ).usd
+    const perOutputToken = worst(1) - worst(0)
+    const affordable = Math.floor((this.left() - worst(0)) / perOutputToken)
+    const maxOutputTokens = Math.min(cap, affordable)
+    if (maxOutputTokens < MIN_OUTPUT_TOKENS) return undefined
+    const usd = worst(maxOutputTokens)
     this.#held += usd
+    return { maxOutputTokens, usd }
   }
 
   settle(reservation: Reservation, usd: number): void {

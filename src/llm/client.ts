@@ -36,6 +36,8 @@ export interface ClientOptions {
   readonly promptCacheKey?: string
   /** DeepSeek only: let the model think first. */
   readonly thinking?: boolean
+  /** Aborts every request when the run's deadline passes. */
+  readonly signal?: AbortSignal
 }
 
 export interface CallResult {
@@ -55,6 +57,11 @@ export interface CallError {
    * unknown model): the run stops instead of repeating it.
    */
   readonly fatal: boolean
+  /**
+   * What a retry can do about it: `truncated` and `too-long` calls are
+   * split or given more room, an `unusable` reply is asked for once more.
+   */
+  readonly kind?: 'truncated' | 'too-long' | 'unusable'
 }
 
 export interface CallLimits {
@@ -83,6 +90,7 @@ export function createModelClient(
     webhookSecret: null,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
+    fetch: noRetryOnQuota,
     ...(endpoint.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
   })
   let rules = requestRules(endpoint.provider, endpoint.model, {
@@ -131,6 +139,7 @@ export function createModelClient(
             `model output truncated at ${rules.tokenLimit}=` +
             `${cap(limits)} (${usage.reasoningTokens} reasoning tokens)`,
           fatal: false,
+          kind: 'truncated',
         },
       })
     }
@@ -143,13 +152,17 @@ export function createModelClient(
       return finish({
         usage,
         model,
-        error: { message: `unusable reply: ${error.message}`, fatal: false },
+        error: {
+          message: `unusable reply: ${error.message}`,
+          fatal: false,
+          kind: 'unusable',
+        },
       })
     }
   }
 
   function cap(limits: CallLimits): number {
-    return Math.min(rules.maxOutputTokens, limits.maxOutputTokens ?? Infinity)
+    return limits.maxOutputTokens ?? rules.maxOutputTokens
   }
 
   function create(
@@ -166,9 +179,10 @@ export function createModelClient(
       // The SDK's timeout stops once headers arrive; this deadline also
       // covers a body that never ends, across all attempts.
       {
-        signal: AbortSignal.timeout(
-          options.timeoutMs * (options.maxRetries + 1),
-        ),
+        signal: AbortSignal.any([
+          AbortSignal.timeout(options.timeoutMs * (options.maxRetries + 1)),
+          ...(options.signal ? [options.signal] : []),
+        ]),
       },
     )
   }
@@ -178,6 +192,28 @@ export function createModelClient(
   }
 
   return { review }
+}
+
+/**
+ * The SDK retries every 429, but one that says the account is out of quota
+ * or balance will say so again: marking it not retryable saves the wait.
+ */
+async function noRetryOnQuota(
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
+  const response = await fetch(input, init)
+  if (response.status !== 429) return response
+  const text = await response.text()
+  const headers = new Headers(response.headers)
+  if (/insufficient_quota|exceeded your current quota|insufficient balance/i.test(text)) {
+    headers.set('x-should-retry', 'false')
+  }
+  return new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
 }
 
 /** The request body of a call, following the provider's rules. */
@@ -268,6 +304,13 @@ export function describeError(
         `${where} does not know the model "${endpoint.model}" ` +
         `(${error.status}). Check the \`${endpoint.modelInput}\` input. ${detail}`,
       fatal: true,
+    }
+  }
+  if (/context[_ ]length|maximum context|too many tokens|prompt is too long/i.test(detail)) {
+    return {
+      message: `${where} found the prompt too long for "${endpoint.model}": ${detail}`,
+      fatal: false,
+      kind: 'too-long',
     }
   }
   switch (error.status) {

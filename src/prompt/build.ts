@@ -18,14 +18,23 @@ export interface PromptCall {
   /** The files this call shows, in order. */
   readonly paths: readonly string[]
   readonly estimatedTokens: number
+  /**
+   * The same review as two or more smaller calls, for a reply cut off at
+   * the output cap or a prompt over the context window; undefined when the
+   * call shows a single line and cannot be split.
+   */
+  readonly split?: () => readonly PromptCall[]
 }
+
+/** What a prompt shows of a file: its path and the hunks to review. */
+export type ReviewFile = Pick<DiffFile, 'path' | 'previousPath' | 'hunks'>
 
 export interface PromptInput {
   readonly title: string
   readonly description: string
   /** The repository's guidelines file, read from the base revision. */
   readonly guidelines: string | null
-  readonly files: readonly DiffFile[]
+  readonly files: readonly ReviewFile[]
 }
 
 export interface PlanOptions {
@@ -51,7 +60,7 @@ export function planCalls(input: PromptInput, options: PlanOptions): Plan {
   const fixed = count(INSTRUCTIONS) + count(prefix) + TASK_RESERVE
   const room = options.maxPromptTokens - fixed
 
-  const chunks: Array<{ paths: string[]; text: string; tokens: number }> = []
+  const chunks: Array<{ blocks: Block[]; tokens: number }> = []
   const tooLarge: Array<{ path: string; label: string }> = []
   let current: (typeof chunks)[number] | undefined
 
@@ -59,27 +68,40 @@ export function planCalls(input: PromptInput, options: PlanOptions): Plan {
     fileBlocks(file, room, count),
   )) {
     if (block.tokens > room) {
-      tooLarge.push({ path: block.path, label: block.label })
+      tooLarge.push({ path: block.file.path, label: block.label })
       continue
     }
     if (!current || current.tokens + block.tokens > room) {
-      current = { paths: [], text: '', tokens: 0 }
+      current = { blocks: [], tokens: 0 }
       chunks.push(current)
     }
-    if (!current.paths.includes(block.path)) current.paths.push(block.path)
-    current.text += block.text
+    current.blocks.push(block)
     current.tokens += block.tokens
   }
 
-  const calls = chunks.map((chunk, index) => {
-    const user = prefix + chunk.text + closing(index, chunks.length)
+  const calls = chunks.map((chunk, index): PromptCall => {
+    const text = chunk.blocks.map((block) => block.text).join('')
+    const user = prefix + text + closing(index, chunks.length)
+    const lines = chunk.blocks.reduce(
+      (sum, block) => sum + block.file.hunks.reduce((n, h) => n + h.lines.length, 0),
+      0,
+    )
     return {
       messages: [
         { role: 'system' as const, content: INSTRUCTIONS },
         { role: 'user' as const, content: user },
       ],
-      paths: chunk.paths,
+      paths: [...new Set(chunk.blocks.map((block) => block.file.path))],
       estimatedTokens: count(INSTRUCTIONS) + count(user),
+      ...(lines > 1
+        ? {
+            split: () =>
+              planCalls(
+                { ...input, files: chunk.blocks.map((block) => block.file) },
+                { count, maxPromptTokens: fixed + Math.ceil(chunk.tokens / 2) },
+              ).calls,
+          }
+        : {}),
     }
   })
   return { calls, tooLarge }
@@ -140,7 +162,8 @@ function closing(index: number, count: number): string {
 }
 
 interface Block {
-  readonly path: string
+  /** The file with only the hunks this block shows. */
+  readonly file: ReviewFile
   readonly label: string
   readonly text: string
   readonly tokens: number
@@ -153,15 +176,13 @@ interface Block {
  * so the pieces anchor as well as the whole.
  */
 function fileBlocks(
-  file: DiffFile,
+  file: ReviewFile,
   room: number,
   count: TokenCounter,
 ): Block[] {
   const whole = renderFile(file, file.hunks)
   const tokens = count(whole)
-  if (tokens <= room) {
-    return [{ path: file.path, label: file.path, text: whole, tokens }]
-  }
+  if (tokens <= room) return [{ file, label: file.path, text: whole, tokens }]
 
   const space = room - count(fileHeader(file))
   const pieces = file.hunks.flatMap((hunk) => splitHunk(hunk, space, count))
@@ -169,11 +190,12 @@ function fileBlocks(
   let group: Array<{ hunk: Hunk; tokens: number }> = []
   const flush = (): void => {
     if (group.length === 0) return
-    const text = renderFile(file, group.map((piece) => piece.hunk))
-    const first = group[0]!.hunk.lines.find((line) => line.newLine !== null)
+    const hunks = group.map((piece) => piece.hunk)
+    const text = renderFile(file, hunks)
+    const first = hunks[0]!.lines.find((line) => line.newLine !== null)
     blocks.push({
-      path: file.path,
-      label: `${file.path} (from line ${first?.newLine ?? group[0]!.hunk.newStart})`,
+      file: { ...file, hunks },
+      label: `${file.path} (from line ${first?.newLine ?? hunks[0]!.newStart})`,
       text,
       tokens: count(text),
     })
@@ -213,13 +235,13 @@ function splitHunk(hunk: Hunk, space: number, count: TokenCounter): Hunk[] {
 }
 
 /** Renders a file's hunks in the numbered form the instructions describe. */
-export function renderFile(file: DiffFile, hunks: readonly Hunk[]): string {
+export function renderFile(file: ReviewFile, hunks: readonly Hunk[]): string {
   return neutraliseTags(
     `${fileHeader(file)}${hunks.map(renderHunk).join('\n')}\n`,
   )
 }
 
-function fileHeader(file: DiffFile): string {
+function fileHeader(file: ReviewFile): string {
   return (
     `FILE: ${file.path}\n` +
     (file.previousPath ? `(renamed from ${file.previousPath})\n` : '')
@@ -240,7 +262,7 @@ function renderLine(line: DiffLine): string {
  * Files in a stable order, most important first, so that a budget cut
  * drops documentation before code: source, then tests, then the rest.
  */
-export function orderFiles(files: readonly DiffFile[]): DiffFile[] {
+export function orderFiles<T extends ReviewFile>(files: readonly T[]): T[] {
   return [...files].sort(
     (a, b) =>
       importance(a.path) - importance(b.path) ||

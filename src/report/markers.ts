@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { normaliseCode } from '../diff/anchor'
 import type { Side } from '../diff/model'
+import type { Severity } from '../findings'
 
 const NAME = 'cost-aware-review'
 
@@ -41,6 +42,8 @@ export interface RunRecord {
   readonly head: string
   /** The run's cost in US dollars; absent when the price was unknown. */
   readonly usd?: number
+  /** How many findings of each severity the run made, for `fail-on`. */
+  readonly found?: Readonly<Partial<Record<Severity, number>>>
 }
 
 /** What a review remembers: its runs and its inline comments. */
@@ -83,9 +86,18 @@ function isReviewRecord(value: unknown): value is ReviewRecord {
         typeof run === 'object' &&
         run !== null &&
         typeof (run as RunRecord).head === 'string' &&
-        ['number', 'undefined'].includes(typeof (run as RunRecord).usd),
+        ['number', 'undefined'].includes(typeof (run as RunRecord).usd) &&
+        isCounts((run as RunRecord).found),
     ) &&
     Array.isArray(fps) &&
     fps.every((fp) => typeof fp === 'string')
+  )
+}
+
+function isCounts(value: unknown): boolean {
+  if (value === undefined) return true
+  if (typeof value !== 'object' || value === null) return false
+  return Object.values(value).every(
+    (count) => typeof count === 'number' && Number.isInteger(count) && count >= 0,
   )
 }

@@ -141,7 +141,7 @@ describe('runs after the first review', () => {
     const update = github.requests.find((request) => request.method === 'PUT')!
     const body = (update.body as { body: string }).body
     expect(body).toContain(`Re-run at ${H1.slice(0, 7)}: already reviewed, no model called, $0.`)
-    expect(body).toMatch(/"runs":\[\{"head":"1{40}"[^\]]*\},\{"head":"1{40}","usd":0\}\]/)
+    expect(body).toMatch(/"runs":\[\{"head":"1{40}".*\},\{"head":"1{40}","usd":0,"found":\{"major":1,"nit":1\}\}\]/)
     expect(second.run.summary).toContain('was already reviewed, so no model was called')
 
     // A third run replaces the footer instead of adding another.

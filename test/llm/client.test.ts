@@ -130,6 +130,7 @@ describe('model calls per provider', () => {
     expect(result.error).toEqual({
       message: 'model output truncated at max_tokens=8192 (0 reasoning tokens)',
       fatal: false,
+      kind: 'truncated',
     })
     expect(result.usage.outputTokens).toBe(8192)
   })
