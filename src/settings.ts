@@ -233,7 +233,8 @@ export function readSettings(env: Env = process.env): Settings {
     runTimeoutMs:
       60_000 *
       (number('run-timeout-minutes', input('run-timeout-minutes'), {
-        min: 1,
+        min: 0,
+        exclusive: true,
       }) ?? 20),
     maxPromptTokens:
       number('max-prompt-tokens', input('max-prompt-tokens'), {
@@ -243,7 +244,8 @@ export function readSettings(env: Env = process.env): Settings {
     requestTimeoutMs:
       1000 *
       (number('request-timeout-seconds', input('request-timeout-seconds'), {
-        min: 1,
+        min: 0,
+        exclusive: true,
       }) ?? 300),
     event: readEvent(env),
     ...optional('workspaceHead', readWorkspaceHead(env.GITHUB_WORKSPACE)),

@@ -39,3 +39,65 @@ describe('action.yml, the README and the settings module', () => {
     ])
   })
 })
+
+describe('the troubleshooting table', () => {
+  // Distinctive pieces of the messages the action prints, each written in
+  // one string literal in src/: the test fails when a message changes
+  // without its row, or a row outlives its message.
+  const messages = [
+    '; valid values are ',
+    '; use true or false.',
+    ', which is not a URL; ',
+    'only http:// and https:// URLs work',
+    'has an invalid glob',
+    'is not valid JSON',
+    'must be a JSON object',
+    'has unknown field(s) ',
+    'is empty. Leave it unset',
+    ', which would send private ',
+    'A provider is `self-hosted` but input `self-hosted-url` is empty',
+    'Could not read the event payload at GITHUB_EVENT_PATH',
+    'The event names no repository',
+    'is not a pull request event',
+    'draft pull request',
+    'opened by the bot',
+    'the pull request has the label',
+    'this pull request comes from a fork',
+    "The workspace holds the pull request's head commit under ",
+    'rejected the API key (401)',
+    'reports insufficient balance (402)',
+    'account is out of quota (429)',
+    'kept rate-limiting the call (429)',
+    'does not know the model',
+    'rejected the request for',
+    'refused the request (403)',
+    'found the prompt too long',
+    'did not answer in time',
+    'could not reach',
+    'model output truncated at ',
+    'unusable reply:',
+    'is set, but no price is known for',
+    'Too large for one model call, not reviewed',
+    "GitHub refused the review's inline comments",
+    'GitHub refused to post the review (403',
+    'Could not post the review',
+    '; retrying in ',
+    'which is not a file at',
+    'Every model call failed; see the job summary.',
+    'replaced by placeholders before any model saw the pull request',
+    'contains text addressed to AI reviewers',
+    'did not match the expected shape and were dropped',
+  ]
+  const source = ['settings', 'main', 'gate', 'publish', 'llm/client', 'llm/calls', 'github/octokit', 'github/pull-request']
+    .map((name) => read(`src/${name}.ts`))
+    .join('\n')
+  const readme = read('README.md')
+  const table = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Develop'))
+
+  it.each(messages)('has a row for "%s", a message the action prints', (message) => {
+    expect(source).toContain(message)
+    const words = message.replace(/[`'.;:,()]/g, ' ').split(/\s+/).filter((w) => w.length > 3)
+    const hits = words.filter((word) => table.includes(word))
+    expect(hits.length / words.length).toBeGreaterThanOrEqual(0.75)
+  })
+})

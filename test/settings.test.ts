@@ -136,6 +136,16 @@ describe('readSettings', () => {
     ['pricing', '{"m": {"input": -1, "output": 1}}', /`pricing` row "m" needs "input"/],
     ['pricing', '{"m": {"input": 1, "output": 1, "cached": 1}}', /unknown field\(s\) cached/],
     ['github-token', '', /`github-token` is empty/],
+    ['fail-on', 'blocker', /`fail-on` is "blocker"; valid values are never, critical, major, minor, nit/],
+    ['mode', 'dry', /`mode` is "dry"; valid values are review, estimate/],
+    ['review-drafts', 'on', /`review-drafts` is "on"; use true or false/],
+    ['review-bots', '1', /`review-bots` is "1"; use true or false/],
+    ['review-again', 'yes', /`review-again` is "yes"; use true or false/],
+    ['deepseek-thinking', 'enabled', /`deepseek-thinking` is "enabled"; use true or false/],
+    ['run-timeout-minutes', '0', /`run-timeout-minutes` is "0"; it must be a number greater than 0/],
+    ['request-timeout-seconds', 'soon', /`request-timeout-seconds` is "soon"/],
+    ['self-hosted-url', 'localhost:8000', /`self-hosted-url` is "localhost:8000"/],
+    ['max-prompt-tokens', '100', /`max-prompt-tokens` is "100"; it must be a whole number at least 2000/],
   ])('refuses %s = %j with a message naming the input', (name, value, message) => {
     expect(() => readSettings(env({ [name]: value }))).toThrow(message)
   })

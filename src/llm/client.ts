@@ -188,6 +188,12 @@ export function createModelClient(
   }
 
   function describe(error: unknown): CallError {
+    if (options.signal?.aborted) {
+      return {
+        message: 'the run reached `run-timeout-minutes` before the model answered',
+        fatal: false,
+      }
+    }
     return describeError(error, endpoint)
   }
 

@@ -112,3 +112,28 @@ describe('planted credentials', () => {
     expect(Object.entries(secrets).filter(([, value]) => published.includes(value))).toEqual([])
   })
 })
+
+describe('the action’s own keys', () => {
+  it('are masked, and never logged, summarized, sent to GitHub or put in a prompt', async () => {
+    const keys = {
+      'deepseek-api-key': 'test-key',
+      'openai-api-key': `sk-live-${noise(24, 40)}`,
+      'github-token': `ghs_${noise(36, 41)}`,
+    }
+    const result = await reviewSynthetic({
+      files: [file],
+      inputs: keys,
+      findings: [{ path: 'src/config.ts', line: 1, body: 'A finding.' }],
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout).toBe(0)
+    for (const key of Object.values(keys)) {
+      expect(result.run.stdout).toContain(`::add-mask::${key}`)
+      const lines = result.run.stdout.split('\n').filter((line) => line.includes(key))
+      expect(lines).toEqual([`::add-mask::${key}`])
+      expect(result.run.summary).not.toContain(key)
+      expect(JSON.stringify(result.github.requests.map((r) => r.body))).not.toContain(key)
+      expect(JSON.stringify(result.deepseek.calls.map((c) => c.body))).not.toContain(key)
+    }
+  })
+})

@@ -3,7 +3,12 @@
  * emulator serves the files, a DeepSeek and an OpenAI emulator answer with
  * the findings the test scripts, and the bundled action runs between them.
  */
-import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import {
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubEmulatorOptions,
+  type GitHubFile,
+} from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { runAction, type ActionRun } from './harness'
 import { scriptedReviewer, type ScriptedFinding } from './reviewer'
@@ -24,6 +29,14 @@ export interface SyntheticPr {
   /** Text files of the base revision, e.g. the guidelines file. */
   readonly baseContents?: Record<string, string>
   readonly eventName?: string
+  /** The event's action and the pull request's draft flag. */
+  readonly action?: string
+  readonly draft?: boolean
+  /** Which API the self-hosted emulator speaks; vLLM-like by default. */
+  readonly selfHostedFlavour?: 'self-hosted' | 'openai'
+  /** A path prefix of GITHUB_API_URL, e.g. /api/v3 for Enterprise Server. */
+  readonly apiPath?: string
+  readonly githubOptions?: GitHubEmulatorOptions
   /** Extra environment of the runner, e.g. GITHUB_WORKSPACE. */
   readonly env?: Record<string, string>
   /** Runs before the action starts, e.g. to inject faults. */
@@ -48,7 +61,7 @@ export interface SyntheticRun {
 }
 
 export function pullRequestEvent(
-  pr: Pick<SyntheticPr, 'title' | 'body' | 'private' | 'visibility'>,
+  pr: Pick<SyntheticPr, 'title' | 'body' | 'private' | 'visibility' | 'action' | 'draft'>,
 ) {
   const visibility = pr.visibility === undefined ? (pr.private ? 'private' : 'public') : pr.visibility
   const repository =
@@ -60,14 +73,14 @@ export function pullRequestEvent(
           visibility,
         }
   return {
-    action: 'opened',
+    action: pr.action ?? 'opened',
     number: 57,
     repository,
     pull_request: {
       number: 57,
       title: pr.title ?? 'Sample change',
       body: pr.body ?? null,
-      draft: false,
+      draft: pr.draft ?? false,
       user: { login: 'octocat', type: 'User' },
       head: { sha: HEAD_SHA, ref: 'feature', repo: repository },
       base: { sha: BASE_SHA, ref: 'main', repo: repository },
@@ -80,10 +93,14 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
   const respond = scriptedReviewer(() =>
     (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding }) as ScriptedFinding),
   )
-  const github = await startGitHubEmulator()
+  const github = await startGitHubEmulator(pr.githubOptions)
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
   const openai = await startLlmEmulator({ flavour: 'openai', respond })
-  const selfHosted = await startLlmEmulator({ flavour: 'self-hosted', apiKey: null, respond })
+  const selfHosted = await startLlmEmulator({
+    flavour: pr.selfHostedFlavour ?? 'self-hosted',
+    apiKey: null,
+    respond,
+  })
   github.addPullRequest({
     owner: 'octo-org',
     repo: 'sample-repo',
@@ -99,7 +116,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     event,
     ...(pr.eventName ? { eventName: pr.eventName } : {}),
     ...(pr.env ? { env: pr.env } : {}),
-    apiUrl: github.url,
+    apiUrl: `${github.url}${pr.apiPath ?? ''}`,
     inputs: {
       'deepseek-api-key': 'test-key',
       'deepseek-base-url': deepseek.url,
