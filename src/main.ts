@@ -13,9 +13,11 @@ import { parseFile } from './diff/parse'
 import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
 import {
+  CONFIG_PATH,
   compareCommits,
   listFiles,
   readGuidelines,
+  readRepositoryConfig,
   readVisibility,
   statusOf,
   type RepoRef,
@@ -48,7 +50,13 @@ import { decideScope, type ReviewScope } from './scope'
 import { selectFiles, settleStatuses, type FileStatus } from './select'
 import { addCounts, redactFile, redactText } from './redact'
 import { skipReason } from './gate'
-import { readSettings, type PullRequestInfo, type Settings } from './settings'
+import {
+  parseRepositoryConfig,
+  readSettings,
+  type PullRequestInfo,
+  type RepositoryConfig,
+  type Settings,
+} from './settings'
 
 // Calls after the first run this many at a time: enough to keep a large
 // review short, few enough for providers' concurrency limits.
@@ -68,13 +76,16 @@ export interface Dependencies {
   readonly octokit: Octokit
   readonly poster: ReviewPoster
   readonly clientFor: (endpoint: ModelEndpoint) => ModelClient
+  /** The settings again, with the repository's config file applied. */
+  readonly configure: (config: RepositoryConfig) => Settings
 }
 
 export async function review(
-  settings: Settings,
+  initial: Settings,
   dependencies: Partial<Dependencies> = {},
 ): Promise<void> {
-  const deadline = new Date(Date.now() + settings.runTimeoutMs)
+  const started = Date.now()
+  let settings = initial
   const { event } = settings
   const pull = event.pullRequest
   const skip = skipReason(settings)
@@ -102,6 +113,17 @@ export async function review(
   }
   const octokit =
     dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
+
+  // The repository's own settings, from the base revision like the
+  // guidelines: a pull request cannot change how it is reviewed.
+  const configText = await readRepositoryConfig(octokit, repo, pull.baseSha)
+  if (configText !== null) {
+    const configure =
+      dependencies.configure ?? ((config) => readSettings(undefined, config))
+    settings = configure(parseRepositoryConfig(configText, CONFIG_PATH))
+    core.info(`Settings from ${CONFIG_PATH} at ${pull.baseSha.slice(0, 7)} applied`)
+  }
+  const deadline = new Date(started + settings.runTimeoutMs)
 
   // Route
   const route = await core.group('Route', async () => {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
+import { parse as parseYaml } from 'yaml'
 import type { ModelPrice } from './cost/prices'
 import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
@@ -125,13 +126,78 @@ export interface Settings {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-/** Reads and validates every input and the event. */
-export function readSettings(env: Env = process.env): Settings {
-  const input = (name: string): string =>
-    (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
+/**
+ * Every input's default, as action.yml declares it (a test keeps the two
+ * equal). The runner passes defaults as if the user had set them, so a
+ * value equal to its default is one the repository config may replace.
+ */
+export const DEFAULTS = {
+  'github-token': '',
+  'deepseek-api-key': '',
+  'openai-api-key': '',
+  'self-hosted-url': '',
+  'self-hosted-api-key': '',
+  'self-hosted-model': '',
+  'public-provider': 'deepseek',
+  'private-provider': 'openai',
+  'allow-public-api-for-private-code': 'false',
+  'fallback-provider': '',
+  'escalate-paths': '',
+  'escalate-min-changes': '',
+  'escalation-model': '',
+  'sensitive-paths': '',
+  'deepseek-model': 'deepseek-flash',
+  'openai-model': 'gpt-5',
+  'deepseek-base-url': 'https://api.deepseek.com',
+  'openai-base-url': 'https://api.openai.com/v1',
+  'deepseek-thinking': 'false',
+  'include': '',
+  'exclude': '',
+  'guidelines-file': '.github/review-guidelines.md',
+  'max-cost-usd': '',
+  'pricing': '',
+  'max-prompt-tokens': '60000',
+  'request-timeout-seconds': '300',
+  'dry-run': 'false',
+  'review-again': 'false',
+  'review-drafts': 'false',
+  'review-bots': 'false',
+  'skip-label': '',
+  'fail-on': 'never',
+  'run-timeout-minutes': '20',
+  'mode': 'review',
+} as const
 
-  const secret = (name: string): string | undefined => {
-    const value = input(name)
+export type InputName = keyof typeof DEFAULTS
+
+// Inputs that hold credentials: never read from a file in the repository.
+const SECRET_INPUTS: readonly InputName[] = [
+  'github-token',
+  'deepseek-api-key',
+  'openai-api-key',
+  'self-hosted-api-key',
+]
+
+/** Values from the repository's config file, by input name. */
+export type RepositoryConfig = Readonly<Partial<Record<InputName, string>>>
+
+/**
+ * Reads and validates every input and the event. Values of the repository
+ * config apply where the workflow leaves an input at its default.
+ */
+export function readSettings(
+  env: Env = process.env,
+  config: RepositoryConfig = {},
+): Settings {
+  const input = (name: InputName): string => {
+    const given = (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
+    const fallback = DEFAULTS[name]
+    if (given !== '' && given !== fallback) return given
+    return (config[name] ?? fallback).trim()
+  }
+
+  const secret = (name: InputName): string | undefined => {
+    const value = (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
     if (value === '') return undefined
     core.setSecret(value)
     return value
@@ -154,17 +220,17 @@ export function readSettings(env: Env = process.env): Settings {
     ),
     publicProvider: choice(
       'public-provider',
-      input('public-provider') || 'deepseek',
+      input('public-provider'),
       PROVIDERS,
     ),
     privateProvider: choice(
       'private-provider',
-      input('private-provider') || 'openai',
+      input('private-provider'),
       PROVIDERS,
     ),
     allowPublicApiForPrivateCode: boolean(
       'allow-public-api-for-private-code',
-      input('allow-public-api-for-private-code') || 'false',
+      input('allow-public-api-for-private-code'),
     ),
     ...optional(
       'fallbackProvider',
@@ -184,23 +250,23 @@ export function readSettings(env: Env = process.env): Settings {
     sensitivePaths: globs('sensitive-paths', input('sensitive-paths')),
     deepseekThinking: boolean(
       'deepseek-thinking',
-      input('deepseek-thinking') || 'false',
+      input('deepseek-thinking'),
     ),
     deepseek: {
       ...optional('apiKey', secret('deepseek-api-key')),
       baseUrl: url(
         'deepseek-base-url',
-        input('deepseek-base-url') || 'https://api.deepseek.com',
+        input('deepseek-base-url'),
       ),
-      model: input('deepseek-model') || 'deepseek-flash',
+      model: input('deepseek-model'),
     },
     openai: {
       ...optional('apiKey', secret('openai-api-key')),
       baseUrl: url(
         'openai-base-url',
-        input('openai-base-url') || 'https://api.openai.com/v1',
+        input('openai-base-url'),
       ),
-      model: input('openai-model') || 'gpt-5',
+      model: input('openai-model'),
     },
     selfHosted: {
       ...optional('apiKey', secret('self-hosted-api-key')),
@@ -214,19 +280,19 @@ export function readSettings(env: Env = process.env): Settings {
     },
     include: globs('include', input('include')),
     exclude: globs('exclude', input('exclude')),
-    guidelinesFile: input('guidelines-file') || '.github/review-guidelines.md',
+    guidelinesFile: input('guidelines-file'),
     ...optional(
       'maxCostUsd',
       number('max-cost-usd', input('max-cost-usd'), { min: 0, exclusive: true }),
     ),
     pricing: pricing(input('pricing')),
-    dryRun: boolean('dry-run', input('dry-run') || 'false'),
-    mode: choice('mode', input('mode') || 'review', ['review', 'estimate'] as const),
-    reviewAgain: boolean('review-again', input('review-again') || 'false'),
-    reviewDrafts: boolean('review-drafts', input('review-drafts') || 'false'),
-    reviewBots: boolean('review-bots', input('review-bots') || 'false'),
+    dryRun: boolean('dry-run', input('dry-run')),
+    mode: choice('mode', input('mode'), ['review', 'estimate'] as const),
+    reviewAgain: boolean('review-again', input('review-again')),
+    reviewDrafts: boolean('review-drafts', input('review-drafts')),
+    reviewBots: boolean('review-bots', input('review-bots')),
     ...optional('skipLabel', input('skip-label') || undefined),
-    failOn: choice('fail-on', input('fail-on') || 'never', [
+    failOn: choice('fail-on', input('fail-on'), [
       'never',
       ...SEVERITIES,
     ] as const),
@@ -415,6 +481,51 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
       .map((label) => asRecord(label).name)
       .filter((name): name is string => typeof name === 'string'),
   }
+}
+
+/**
+ * Reads `.github/cost-aware-review.yml`: a map of input names to values,
+ * lists for globs and an object for `pricing` allowed. Keys are checked
+ * here, values by `readSettings` like any input's.
+ */
+export function parseRepositoryConfig(text: string, path: string): RepositoryConfig {
+  let parsed: unknown
+  try {
+    parsed = parseYaml(text)
+  } catch (error) {
+    throw new Error(
+      `The repository config ${path} is not valid YAML: ${(error as Error).message}`,
+    )
+  }
+  if (parsed === null || parsed === undefined) return {}
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(
+      `The repository config ${path} must be a map of input names to ` +
+        'values, e.g. `exclude: docs/**`.',
+    )
+  }
+  const config: Partial<Record<InputName, string>> = {}
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(key in DEFAULTS)) {
+      throw new Error(
+        `The repository config ${path} has an unknown key "${key}"; its keys ` +
+          'are the inputs listed in the README.',
+      )
+    }
+    const name = key as InputName
+    if (SECRET_INPUTS.includes(name)) {
+      throw new Error(
+        `The repository config ${path} sets "${key}": credentials belong in ` +
+          'secrets passed as inputs, never in a file. Remove it and rotate it.',
+      )
+    }
+    config[name] = Array.isArray(value)
+      ? value.map(String).join('\n')
+      : typeof value === 'object' && value !== null
+        ? JSON.stringify(value)
+        : String(value ?? '')
+  }
+  return config
 }
 
 function choice<const T extends string>(

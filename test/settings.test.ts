@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { readSettings } from '../src/settings'
+import { DEFAULTS, parseRepositoryConfig, readSettings } from '../src/settings'
 
 vi.mock('@actions/core', () => ({ setSecret: vi.fn() }))
 
@@ -173,5 +173,52 @@ describe('readSettings, privacy consent', () => {
       env({ 'private-provider': 'deepseek', 'allow-public-api-for-private-code': 'true' }),
     )
     expect(settings.privateProvider).toBe('deepseek')
+  })
+})
+
+describe('the repository config', () => {
+  it('applies where the workflow leaves an input at its default; inputs win', () => {
+    const config = parseRepositoryConfig(
+      [
+        'exclude:',
+        '  - docs/**',
+        '  - "**/*.snap"',
+        'openai-model: gpt-5.4',
+        'public-provider: openai',
+        'max-cost-usd: 0.5',
+        'pricing:',
+        '  my-model: { input: 1, output: 2 }',
+      ].join('\n'),
+      '.github/cost-aware-review.yml',
+    )
+    const settings = readSettings(env({ 'public-provider': 'deepseek', 'openai-model': 'gpt-5-mini' }), config)
+    expect(settings.exclude).toEqual(['docs/**', '**/*.snap'])
+    expect(settings.openai.model).toBe('gpt-5-mini')
+    // The workflow's value equals the default, which the config replaces.
+    expect(settings.publicProvider).toBe('openai')
+    expect(settings.maxCostUsd).toBe(0.5)
+    expect(settings.pricing['my-model']?.rates.output).toBe(2)
+  })
+
+  it('validates its values like inputs, and names the input', () => {
+    const config = parseRepositoryConfig('fail-on: blocker\n', 'cfg.yml')
+    expect(() => readSettings(env(), config)).toThrow(/`fail-on` is "blocker"/)
+  })
+
+  it.each([
+    ['unknown: 1', /unknown key "unknown"/],
+    ['openai-api-key: sk-123', /credentials belong in secrets/],
+    ['- a\n- b', /must be a map of input names/],
+    ['a: [', /not valid YAML/],
+  ])('refuses %j', (text, message) => {
+    expect(() => parseRepositoryConfig(text, 'cfg.yml')).toThrow(message)
+  })
+
+  it('declares the same defaults as action.yml', async () => {
+    const { readAction } = await import('../scripts/readme-tables')
+    const declared = Object.fromEntries(
+      Object.entries(readAction().inputs).map(([name, input]) => [name, input.default ?? '']),
+    )
+    expect({ ...declared, 'github-token': '' }).toEqual(DEFAULTS)
   })
 })

@@ -41,6 +41,28 @@ export async function readGuidelines(
   path: string,
   ref: string,
 ): Promise<string | null> {
+  return readFileAt(octokit, repo, path, ref, 'Input `guidelines-file` is')
+}
+
+/** Where a repository keeps this action's settings. */
+export const CONFIG_PATH = '.github/cost-aware-review.yml'
+
+/** The repository config at `ref`, the base revision; null when absent. */
+export async function readRepositoryConfig(
+  octokit: Octokit,
+  repo: RepoRef,
+  ref: string,
+): Promise<string | null> {
+  return readFileAt(octokit, repo, CONFIG_PATH, ref, 'The repository config is')
+}
+
+async function readFileAt(
+  octokit: Octokit,
+  repo: RepoRef,
+  path: string,
+  ref: string,
+  what: string,
+): Promise<string | null> {
   try {
     const response = await octokit.rest.repos.getContent({
       owner: repo.owner,
@@ -53,8 +75,8 @@ export async function readGuidelines(
     const data: unknown = response.data
     if (typeof data === 'string') return data
     throw new Error(
-      `Input \`guidelines-file\` is "${path}", which is not a file at ` +
-        `${ref.slice(0, 7)}; name a Markdown or text file.`,
+      `${what} "${path}", which is not a file at ${ref.slice(0, 7)}; ` +
+        'name a text file.',
     )
   } catch (error) {
     if (statusOf(error) === 404) return null

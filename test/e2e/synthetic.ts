@@ -28,6 +28,8 @@ export interface SyntheticPr {
   readonly inputs?: Record<string, string>
   /** Text files of the base revision, e.g. the guidelines file. */
   readonly baseContents?: Record<string, string>
+  /** Text files of the head revision. */
+  readonly headContents?: Record<string, string>
   readonly eventName?: string
   /** The event's action and the pull request's draft flag. */
   readonly action?: string
@@ -108,7 +110,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     files: pr.files,
     pull: event.pull_request,
     repository: event.repository,
-    contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: {} },
+    contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: pr.headContents ?? {} },
   })
 
   pr.beforeRun?.(github, deepseek, openai, selfHosted)
