@@ -1,6 +1,7 @@
 // Bundles the action into one ESM file, dist/index.js, that runs without
 // node_modules. The output is deterministic, so CI can compare it with the
 // committed copy.
+import { writeFileSync } from 'node:fs'
 import { build } from 'esbuild'
 
 await build({
@@ -19,3 +20,17 @@ await build({
   },
   logLevel: 'warning',
 })
+
+// The CLI's entry: a shebang and a call into the same bundle.
+writeFileSync(
+  'dist/cli.js',
+  [
+    '#!/usr/bin/env node',
+    '// The local CLI of cost-aware-review: the action\'s bundle, from a terminal.',
+    "import { cli } from './index.js'",
+    '',
+    'process.exitCode = await cli(process.argv.slice(2))',
+    '',
+  ].join('\n'),
+  { mode: 0o755 },
+)

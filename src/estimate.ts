@@ -5,10 +5,13 @@
 import { costOf, NO_USAGE } from './cost/cost'
 import { findPrice, type ModelPrice } from './cost/prices'
 import type { ModelEndpoint } from './llm/client'
-import { requestRules } from './llm/providers'
-import type { PromptCall } from './prompt/build'
+import type { DiffFile } from './diff/model'
+import { promptBudget, requestRules } from './llm/providers'
+import { planCalls, type PromptCall, type PromptContext } from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
-import type { TokenCounter } from './prompt/tokens'
+import { loadTokenCounter, type TokenCounter } from './prompt/tokens'
+import { endpointFor, type LanePlan, type Route } from './route'
+import type { Settings } from './settings'
 
 /**
  * Output tokens assumed per call for the expected figure. The demo's
@@ -83,4 +86,77 @@ function sharedPrefixTokens(
   const user = calls[0]?.messages[1]?.content ?? ''
   const prefix = user.slice(0, user.indexOf('<diff>\n') + '<diff>\n'.length)
   return count(INSTRUCTIONS) + count(prefix)
+}
+
+/**
+ * The review priced on the chosen route, lane by lane, and on every other
+ * configured provider for comparison.
+ */
+export async function estimateRoutes(
+  settings: Settings,
+  route: Route,
+  lanes: LanePlan,
+  files: readonly DiffFile[],
+  prompt: PromptContext,
+): Promise<RouteEstimate[]> {
+  const at = new Date()
+  const estimate = async (
+    label: string,
+    endpoint: ModelEndpoint,
+    shown: readonly DiffFile[],
+  ): Promise<RouteEstimate> => {
+    const count = await loadTokenCounter(endpoint.provider)
+    const plan = planCalls(
+      { ...prompt, files: shown },
+      {
+        count,
+        maxPromptTokens: promptBudget(
+          endpoint.provider,
+          endpoint.model,
+          settings.maxPromptTokens,
+          settings.deepseekThinking,
+        ),
+      },
+    )
+    return estimateCalls(label, endpoint, plan.calls, count, settings.pricing, at, {
+      thinking: settings.deepseekThinking,
+    })
+  }
+
+  const estimates: RouteEstimate[] = []
+  for (const lane of lanes.lanes) {
+    estimates.push(
+      await estimate(`chosen route, ${lane.kind} files`, lane.endpoint, lane.files),
+    )
+  }
+  const others = new Set([
+    settings.publicProvider,
+    settings.privateProvider,
+    ...(settings.fallbackProvider ? [settings.fallbackProvider] : []),
+  ])
+  others.delete(route.endpoint.provider)
+  for (const provider of others) {
+    const described =
+      provider !== 'self-hosted' ||
+      (settings.selfHosted.baseUrl !== undefined &&
+        settings.selfHosted.model !== undefined)
+    if (!described) continue
+    estimates.push(
+      await estimate('all files, for comparison', endpointFor(provider, settings), files),
+    )
+  }
+  return estimates
+}
+
+/** The expected cost on the chosen route; undefined if a price is unknown. */
+export function chosenTotal(estimates: readonly RouteEstimate[]): number | undefined {
+  return estimates
+    .filter((row) => row.label.startsWith('chosen'))
+    .reduce<number | undefined>(
+      (sum, row) =>
+        sum === undefined || row.expectedUsd === undefined
+          ? undefined
+          : sum + row.expectedUsd,
+      0,
+    )
 }

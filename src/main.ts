@@ -7,7 +7,7 @@ import * as core from '@actions/core'
 import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
 import { placeFindings, type Placement } from './diff/anchor'
 import { atLeast, countBySeverity, type Severity } from './findings'
-import { estimateCalls, type RouteEstimate } from './estimate'
+import { chosenTotal, estimateRoutes } from './estimate'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
 import { readHistory, type History } from './github/history'
@@ -16,6 +16,7 @@ import {
   CONFIG_PATH,
   compareCommits,
   listFiles,
+  fetchPullRequest,
   readGuidelines,
   readRepositoryConfig,
   readVisibility,
@@ -29,8 +30,8 @@ import {
   type ModelEndpoint,
 } from './llm/client'
 import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
-import { contextWindow, requestRules } from './llm/providers'
-import { planCalls, type Plan } from './prompt/build'
+import { promptBudget } from './llm/providers'
+import { planCalls, type PromptContext } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
@@ -48,7 +49,7 @@ import {
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
 import { selectFiles, settleStatuses, type FileStatus } from './select'
-import { addCounts, redactFile, redactText } from './redact'
+import { redactFile, redactPullRequest } from './redact'
 import { skipReason } from './gate'
 import {
   parseRepositoryConfig,
@@ -87,15 +88,21 @@ export async function review(
   const started = Date.now()
   let settings = initial
   const { event } = settings
-  const pull = event.pullRequest
   const skip = skipReason(settings)
-  if (skip || !pull) {
+  if (skip || !event.pullRequest) {
     core.notice(`Not reviewed: ${skip}.`)
     await writeSummary({ ...emptySummary(settings), headline: `not reviewed: ${skip}` })
     return
   }
 
   const repo: RepoRef = event.repository
+  const octokit =
+    dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
+  // The local CLI's event names only the number; a runner's has it all.
+  const pull =
+    event.pullRequest.headSha === ''
+      ? await fetchPullRequest(octokit, repo, event.pullRequest.number)
+      : event.pullRequest
   if (isForkPullRequest(pull, repo, event.name)) {
     await skipForkPullRequest(settings)
     return
@@ -111,8 +118,6 @@ export async function review(
         'remove the checkout step, or check out the base branch.',
     )
   }
-  const octokit =
-    dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
 
   // The repository's own settings, from the base revision like the
   // guidelines: a pull request cannot change how it is reviewed.
@@ -150,7 +155,7 @@ export async function review(
 
   // Pull request, its earlier reviews by this action, and what to review
   const { files, guidelines, history } = await core.group('Pull request', () =>
-    readPullRequest(octokit, repo, pull, settings),
+    readChanges(octokit, repo, pull, settings),
   )
   if (
     history.lastRun?.head === pull.headSha &&
@@ -204,12 +209,17 @@ export async function review(
       },
       {
         count: await loadTokenCounter(endpoint.provider),
-        maxPromptTokens: promptBudget(endpoint, settings),
+        maxPromptTokens: promptBudget(
+          endpoint.provider,
+          endpoint.model,
+          settings.maxPromptTokens,
+          settings.deepseekThinking,
+        ),
       },
     )
 
   if (settings.mode === 'estimate') {
-    await estimateReview(settings, route, lanes, redacted.files, planFor)
+    await estimateReview(settings, route, lanes, redacted.files, redacted)
     return
   }
 
@@ -385,7 +395,7 @@ function gate(
   }
 }
 
-async function readPullRequest(
+async function readChanges(
   octokit: Octokit,
   repo: RepoRef,
   pull: PullRequestInfo,
@@ -424,53 +434,19 @@ async function estimateReview(
   route: Route,
   lanes: LanePlan,
   files: readonly DiffFile[],
-  planFor: (endpoint: ModelEndpoint, files: readonly DiffFile[]) => Promise<Plan>,
+  prompt: PromptContext,
 ): Promise<void> {
-  const at = new Date()
-  const estimates: RouteEstimate[] = []
-  const estimate = async (
-    label: string,
-    endpoint: ModelEndpoint,
-    shown: readonly DiffFile[],
-  ): Promise<RouteEstimate> => {
-    const plan = await planFor(endpoint, shown)
-    const count = await loadTokenCounter(endpoint.provider)
-    return estimateCalls(label, endpoint, plan.calls, count, settings.pricing, at, {
-      thinking: settings.deepseekThinking,
-    })
-  }
-
-  for (const lane of lanes.lanes) {
-    estimates.push(await estimate(`chosen route, ${lane.kind} files`, lane.endpoint, lane.files))
-  }
-  const others = new Set([
-    settings.publicProvider,
-    settings.privateProvider,
-    ...(settings.fallbackProvider ? [settings.fallbackProvider] : []),
-  ])
-  others.delete(route.endpoint.provider)
-  for (const provider of others) {
-    const configured =
-      provider !== 'self-hosted' ||
-      (settings.selfHosted.baseUrl !== undefined && settings.selfHosted.model !== undefined)
-    if (!configured) continue
-    estimates.push(await estimate('all files, for comparison', endpointFor(provider, settings), files))
-  }
-
-  const chosen = estimates
-    .filter((row) => row.label.startsWith('chosen'))
-    .reduce<number | undefined>(
-      (sum, row) =>
-        sum === undefined || row.expectedUsd === undefined ? undefined : sum + row.expectedUsd,
-      0,
-    )
+  const estimates = await estimateRoutes(settings, route, lanes, files, prompt)
+  const chosen = chosenTotal(estimates)
   core.info(
     `Estimate: ${chosen === undefined ? 'no price known' : formatUsd(chosen)} ` +
       `on ${route.endpoint.provider} ${route.endpoint.model}; no model was called.`,
   )
   await writeSummary({
     ...emptySummary(settings),
-    headline: `estimate: ${chosen === undefined ? 'cost unknown' : formatUsd(chosen)} on the chosen route; no model was called`,
+    headline:
+      `estimate: ${chosen === undefined ? 'cost unknown' : formatUsd(chosen)} ` +
+      'on the chosen route; no model was called',
     route,
     estimates,
   })
@@ -478,42 +454,6 @@ async function estimateReview(
   core.setOutput('model', route.endpoint.model)
   core.setOutput('estimated-cost-usd', chosen === undefined ? '' : chosen.toFixed(8))
   core.setOutput('cost-usd', '0.00000000')
-}
-
-/**
- * The pull request as providers may see it: credentials in its files,
- * title, description and guidelines replaced by placeholders. The note
- * counts them by kind, never showing one.
- */
-function redactPullRequest(
-  pull: PullRequestInfo,
-  guidelines: string | null,
-  files: readonly DiffFile[],
-) {
-  const title = redactText(pull.title)
-  const description = redactText(pull.body)
-  const rules = guidelines === null ? undefined : redactText(guidelines)
-  const redactedFiles = files.map(redactFile)
-  const counts = addCounts(
-    title.counts,
-    description.counts,
-    rules?.counts ?? {},
-    ...redactedFiles.map((file) => file.counts),
-  )
-  const entries = Object.entries(counts)
-  const total = entries.reduce((sum, [, count]) => sum + (count ?? 0), 0)
-  const kinds = entries.map(([kind, count]) => `${count} ${kind}`).join(', ')
-  return {
-    title: title.value,
-    description: description.value,
-    guidelines: rules?.value ?? null,
-    files: redactedFiles.map((file) => file.value),
-    total,
-    note:
-      `${total} ${total === 1 ? 'credential was' : 'credentials were'} ` +
-      `replaced by placeholders before any model saw the pull request ` +
-      `(${kinds}). Rotate any that are real.`,
-  }
 }
 
 /** What the reader should know about this run, in the review and summary. */
@@ -831,20 +771,6 @@ function promptCacheKey(guidelines: string | null): string {
     .update(guidelines ?? '')
     .digest('hex')
   return `cost-aware-review-${hash.slice(0, 16)}`
-}
-
-/**
- * The prompt tokens one call may send: `max-prompt-tokens`, within the
- * model's context window less the room its answer needs.
- */
-function promptBudget(endpoint: ModelEndpoint, settings: Settings): number {
-  const rules = requestRules(endpoint.provider, endpoint.model, {
-    thinking: settings.deepseekThinking,
-  })
-  return Math.min(
-    settings.maxPromptTokens,
-    contextWindow(endpoint.provider, endpoint.model) - rules.maxOutputTokens,
-  )
 }
 
 function capitalise(text: string): string {

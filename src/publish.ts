@@ -81,8 +81,10 @@ export async function publish(
     try {
       const posted = await poster.post(draft)
       core.info(
-        `Posted review ${posted.url ?? ''} with ${draft.comments.length} ` +
-          'inline comments',
+        posted.id === undefined
+          ? `Review printed, not posted: ${draft.comments.length} inline comments`
+          : `Posted review ${posted.url ?? posted.id} with ` +
+              `${draft.comments.length} inline comments`,
       )
       return {
         ...posted,

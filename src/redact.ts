@@ -793,3 +793,39 @@ export function redactFile(file: DiffFile): Redacted<DiffFile> {
     counts: total,
   }
 }
+
+/**
+ * The pull request as providers may see it: credentials in its files,
+ * title, description and guidelines replaced by placeholders. The note
+ * counts them by kind, never showing one.
+ */
+export function redactPullRequest(
+  pull: { readonly title: string; readonly body: string },
+  guidelines: string | null,
+  files: readonly DiffFile[],
+) {
+  const title = redactText(pull.title)
+  const description = redactText(pull.body)
+  const rules = guidelines === null ? undefined : redactText(guidelines)
+  const redactedFiles = files.map(redactFile)
+  const counts = addCounts(
+    title.counts,
+    description.counts,
+    rules?.counts ?? {},
+    ...redactedFiles.map((file) => file.counts),
+  )
+  const entries = Object.entries(counts)
+  const total = entries.reduce((sum, [, count]) => sum + (count ?? 0), 0)
+  const kinds = entries.map(([kind, count]) => `${count} ${kind}`).join(', ')
+  return {
+    title: title.value,
+    description: description.value,
+    guidelines: rules?.value ?? null,
+    files: redactedFiles.map((file) => file.value),
+    total,
+    note:
+      `${total} ${total === 1 ? 'credential was' : 'credentials were'} ` +
+      `replaced by placeholders before any model saw the pull request ` +
+      `(${kinds}). Rotate any that are real.`,
+  }
+}

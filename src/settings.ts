@@ -188,6 +188,7 @@ export type RepositoryConfig = Readonly<Partial<Record<InputName, string>>>
 export function readSettings(
   env: Env = process.env,
   config: RepositoryConfig = {},
+  payload?: unknown,
 ): Settings {
   const input = (name: InputName): string => {
     const given = (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
@@ -313,7 +314,7 @@ export function readSettings(
         min: 0,
         exclusive: true,
       }) ?? 300),
-    event: readEvent(env),
+    event: readEvent(env, payload),
     ...optional('workspaceHead', readWorkspaceHead(env.GITHUB_WORKSPACE)),
   }
 
@@ -391,12 +392,15 @@ function readWorkspaceHead(workspace: string | undefined): string | undefined {
   }
 }
 
-/** Reads the event payload the runner wrote to `GITHUB_EVENT_PATH`. */
-function readEvent(env: Env): EventInfo {
+/**
+ * Reads the event payload the runner wrote to `GITHUB_EVENT_PATH`, or the
+ * one the local CLI gives.
+ */
+function readEvent(env: Env, given?: unknown): EventInfo {
   const name = env.GITHUB_EVENT_NAME ?? ''
   const path = env.GITHUB_EVENT_PATH
-  let payload: Record<string, unknown> = {}
-  if (path) {
+  let payload: Record<string, unknown> = asRecord(given)
+  if (given === undefined && path) {
     try {
       payload = asRecord(JSON.parse(readFileSync(path, 'utf8')))
     } catch (error) {
@@ -715,4 +719,76 @@ function optional<K extends string, V>(
   value: V | undefined,
 ): { [P in K]?: V } {
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V })
+}
+
+/** What the local CLI was asked to do. */
+export interface CliRequest {
+  readonly command: 'review' | 'estimate'
+  /** `owner/name`; the estimate of a patch file needs none. */
+  readonly repo?: string
+  readonly pr?: number
+  /** The visibility to assume; undefined asks GitHub, or counts as private. */
+  readonly visibility?: Visibility
+  readonly title?: string
+  readonly dryRun: boolean
+  /** `--input name=value` pairs, as in a workflow's `with:`. */
+  readonly inputs: Readonly<Record<string, string>>
+}
+
+/**
+ * Settings for the local CLI: inputs from its flags, keys from the usual
+ * environment variables, and an event that names the pull request, whose
+ * details the review then reads from GitHub.
+ */
+export function readCliSettings(
+  request: CliRequest,
+  env: Env = process.env,
+  config: RepositoryConfig = {},
+): Settings {
+  for (const name of Object.keys(request.inputs)) {
+    if (!(name in DEFAULTS)) {
+      throw new Error(
+        `--input ${name}: no such input; the inputs are listed in the README.`,
+      )
+    }
+  }
+  const inputs: Record<string, string> = {
+    'github-token':
+      env.GITHUB_TOKEN ?? env.GH_TOKEN ?? (request.command === 'estimate' ? 'none' : ''),
+    'deepseek-api-key': env.DEEPSEEK_API_KEY ?? '',
+    'openai-api-key': env.OPENAI_API_KEY ?? '',
+    'self-hosted-api-key': env.SELF_HOSTED_API_KEY ?? '',
+    ...request.inputs,
+    ...(request.dryRun ? { 'dry-run': 'true' } : {}),
+    ...(request.command === 'estimate' ? { mode: 'estimate' } : {}),
+  }
+  if (!inputs['github-token']) {
+    throw new Error(
+      'No GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can ' +
+        'read the pull request, and write reviews unless --dry-run.',
+    )
+  }
+  const repository = {
+    full_name: request.repo ?? 'local/patch',
+    ...(request.visibility ? { visibility: request.visibility } : {}),
+  }
+  const payload = {
+    action: 'opened',
+    repository,
+    pull_request: {
+      number: request.pr ?? 0,
+      title: request.title ?? '',
+      head: { sha: '' },
+      base: { sha: '' },
+    },
+  }
+  const runnerEnv: Record<string, string | undefined> = {
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_API_URL: env.GITHUB_API_URL,
+    GITHUB_SERVER_URL: env.GITHUB_SERVER_URL,
+    ...Object.fromEntries(
+      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+    ),
+  }
+  return readSettings(runnerEnv, config, payload)
 }

@@ -5,7 +5,7 @@
  * the repository's visibility. No checkout is needed.
  */
 import type { PatchSource } from '../diff/parse'
-import type { Visibility } from '../settings'
+import type { PullRequestInfo, Visibility } from '../settings'
 import type { Octokit } from './octokit'
 
 export interface RepoRef {
@@ -137,5 +137,33 @@ export async function compareCommits(
   } catch (error) {
     if (statusOf(error) === 404) return undefined
     throw error
+  }
+}
+
+/**
+ * The pull request's details from the API, for the local CLI, whose event
+ * names only its number.
+ */
+export async function fetchPullRequest(
+  octokit: Octokit,
+  repo: RepoRef,
+  number: number,
+): Promise<PullRequestInfo> {
+  const { data } = await octokit.rest.pulls.get({
+    owner: repo.owner,
+    repo: repo.name,
+    pull_number: number,
+  })
+  return {
+    number,
+    title: data.title,
+    body: data.body ?? '',
+    draft: data.draft === true,
+    headSha: data.head.sha,
+    baseSha: data.base.sha,
+    ...(data.head.repo ? { headRepo: data.head.repo.full_name } : {}),
+    author: data.user?.login ?? '',
+    authorIsBot: data.user?.type === 'Bot',
+    labels: (data.labels ?? []).map((label) => label.name),
   }
 }

@@ -103,6 +103,20 @@ export function contextWindow(provider: ProviderName, model: string): number {
 }
 
 /**
+ * The prompt tokens one call may send: the configured most, within the
+ * model's context window less the room its answer needs.
+ */
+export function promptBudget(
+  provider: ProviderName,
+  model: string,
+  maxPromptTokens: number,
+  thinking: boolean,
+): number {
+  const { maxOutputTokens } = requestRules(provider, model, { thinking })
+  return Math.min(maxPromptTokens, contextWindow(provider, model) - maxOutputTokens)
+}
+
+/**
  * Reads a response's usage into the common shape. DeepSeek reports
  * `prompt_cache_hit_tokens`; OpenAI, vLLM, SGLang, Ollama and llama.cpp
  * report `prompt_tokens_details.cached_tokens` (self-hosted servers only

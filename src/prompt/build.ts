@@ -29,11 +29,15 @@ export interface PromptCall {
 /** What a prompt shows of a file: its path and the hunks to review. */
 export type ReviewFile = Pick<DiffFile, 'path' | 'previousPath' | 'hunks'>
 
-export interface PromptInput {
+/** What every call of a review shares, besides the instructions. */
+export interface PromptContext {
   readonly title: string
   readonly description: string
   /** The repository's guidelines file, read from the base revision. */
   readonly guidelines: string | null
+}
+
+export interface PromptInput extends PromptContext {
   readonly files: readonly ReviewFile[]
 }
 

@@ -1,0 +1,263 @@
+/**
+ * The local CLI: the action's own code path, run from a terminal.
+ *
+ *   cost-aware-review review --repo OWNER/NAME --pr N [--dry-run]
+ *   cost-aware-review estimate --diff FILE.patch [--public] [--title TEXT]
+ *
+ * Results go to standard output; progress, warnings and the action's log
+ * go to standard error.
+ */
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { parseGitDiff } from './diff/git'
+import { parseFile } from './diff/parse'
+import { chosenTotal, estimateRoutes, type RouteEstimate } from './estimate'
+import { formatDraft, type ReviewPoster } from './github/review'
+import { review } from './main'
+import { redactPullRequest } from './redact'
+import { formatCount, formatUsd } from './report/text'
+import { assignLanes, chooseRoute } from './route'
+import { selectFiles, SKIP_REASON_TEXT } from './select'
+import { readCliSettings, type CliRequest } from './settings'
+
+const USAGE = `Usage:
+  cost-aware-review review --repo OWNER/NAME --pr N [--dry-run] [--input NAME=VALUE]...
+  cost-aware-review estimate --diff FILE.patch [--public] [--title TEXT] [--input NAME=VALUE]...
+
+review    Reviews a pull request on GitHub, as the action would, with the
+          same inputs (--input, repeatable). Keys come from GITHUB_TOKEN (or
+          GH_TOKEN), DEEPSEEK_API_KEY, OPENAI_API_KEY and SELF_HOSTED_API_KEY.
+          --dry-run prints the review instead of posting it.
+estimate  Prices the review of a patch file (git diff or format-patch) on
+          every configured route. Needs no key and no network. The patch
+          counts as private code unless --public.
+`
+
+type Write = (text: string) => void
+
+/** Runs the CLI; returns the exit code. */
+export async function cli(argv: readonly string[]): Promise<number> {
+  // Bound now: while the log is redirected, results still reach stdout.
+  const stdout = process.stdout.write.bind(process.stdout)
+  const out: Write = (text) => void stdout(text)
+  const err: Write = (text) => void process.stderr.write(text)
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        repo: { type: 'string' },
+        pr: { type: 'string' },
+        diff: { type: 'string' },
+        title: { type: 'string' },
+        public: { type: 'boolean', default: false },
+        private: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        input: { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    })
+    const [command] = positionals
+    if (values.help || !command) {
+      out(USAGE)
+      return values.help ? 0 : 2
+    }
+    const inputs = parseInputs(values.input)
+    if (command === 'estimate') {
+      if (!values.diff) throw new UsageError('estimate needs --diff FILE.patch')
+      const diff = values.diff
+      const restore = redirectLog(err)
+      try {
+        return await estimate(diff, values.public, values.title ?? '', inputs, out)
+      } finally {
+        restore()
+      }
+    }
+    if (command === 'review') {
+      const pr = Number(values.pr)
+      if (!values.repo?.includes('/') || !Number.isInteger(pr) || pr < 1) {
+        throw new UsageError('review needs --repo OWNER/NAME and --pr N')
+      }
+      const visibility = values.public ? 'public' : values.private ? 'private' : undefined
+      return await reviewPullRequest(
+        {
+          command: 'review',
+          repo: values.repo,
+          pr,
+          dryRun: values['dry-run'],
+          inputs,
+          ...(visibility ? { visibility } : {}),
+        },
+        out,
+        err,
+      )
+    }
+    throw new UsageError(`unknown command "${command}"`)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    err(`cost-aware-review: ${message}\n`)
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(USAGE)
+      return 2
+    }
+    return 1
+  }
+}
+
+class UsageError extends Error {}
+
+function parseInputs(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=')
+      if (at < 1) throw new UsageError(`--input takes NAME=VALUE, not "${pair}"`)
+      return [pair.slice(0, at), pair.slice(at + 1)]
+    }),
+  )
+}
+
+/**
+ * Reviews through the action's own `review`, with the runner's files in a
+ * temporary folder: its job summary is printed when it is done, and its
+ * log (workflow commands meant for a runner) goes to standard error.
+ */
+async function reviewPullRequest(
+  request: CliRequest,
+  out: Write,
+  err: Write,
+): Promise<number> {
+  const folder = mkdtempSync(join(tmpdir(), 'cost-aware-review-'))
+  const summaryPath = join(folder, 'summary.md')
+  const outputsPath = join(folder, 'outputs.txt')
+  writeFileSync(summaryPath, '')
+  writeFileSync(outputsPath, '')
+  // @actions/core reads these when it writes the summary and outputs.
+  process.env.GITHUB_STEP_SUMMARY = summaryPath
+  process.env.GITHUB_OUTPUT = outputsPath
+
+  const printing: ReviewPoster = {
+    async post(draft) {
+      out(`${formatDraft(draft)}\n\n`)
+      return {}
+    },
+    async update(reviewId, body) {
+      out(`Would replace the body of review ${reviewId} with:\n${body}\n\n`)
+      return {}
+    },
+  }
+  const restore = redirectLog(err)
+  let failed = false
+  try {
+    const settings = readCliSettings(request)
+    await review(settings, {
+      ...(settings.dryRun ? { poster: printing } : {}),
+      configure: (config) => readCliSettings(request, undefined, config),
+    })
+  } catch (error) {
+    failed = true
+    err(`cost-aware-review: ${error instanceof Error ? error.message : String(error)}\n`)
+  } finally {
+    restore()
+  }
+  out(readFileSync(summaryPath, 'utf8'))
+  rmSync(folder, { recursive: true, force: true })
+  return failed || process.exitCode === 1 ? 1 : 0
+}
+
+/**
+ * Sends what @actions/core writes to standard output (log lines and
+ * workflow commands) to standard error, turning the commands into plain
+ * text a person can read.
+ */
+function redirectLog(err: Write): () => void {
+  const write = process.stdout.write.bind(process.stdout)
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    err(readable(text))
+    return true
+  }) as typeof process.stdout.write
+  return () => {
+    process.stdout.write = write
+  }
+}
+
+function readable(text: string): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
+      if (!command) return [line]
+      const [, name, message] = command
+      if (name === 'add-mask' || name === 'endgroup' || name === 'debug') return []
+      if (name === 'group') return [`== ${message}`]
+      if (name === 'set-output') return []
+      return [`${name}: ${decodeCommand(message ?? '')}`]
+    })
+    .join('\n')
+}
+
+function decodeCommand(text: string): string {
+  return text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+}
+
+/** Prices a patch file on every configured route; no key, no network. */
+async function estimate(
+  path: string,
+  isPublic: boolean,
+  title: string,
+  inputs: Record<string, string>,
+  out: Write,
+): Promise<number> {
+  const settings = readCliSettings({
+    command: 'estimate',
+    visibility: isPublic ? 'public' : 'private',
+    title,
+    dryRun: true,
+    inputs,
+  })
+  const files = parseGitDiff(readFileSync(path, 'utf8')).map(parseFile)
+  const selection = selectFiles(files, settings)
+  const redacted = redactPullRequest({ title, body: '' }, null, selection.reviewed)
+  const route = await chooseRoute(settings, async () => undefined)
+  const lanes = assignLanes(route, redacted.files, settings)
+  const estimates = await estimateRoutes(settings, route, lanes, redacted.files, redacted)
+
+  out(`${files.length} files in ${path}; ${selection.reviewed.length} to review.\n`)
+  for (const status of selection.statuses) {
+    if (!status.reviewed) {
+      out(`  not reviewed: ${status.path} (${status.reason ? SKIP_REASON_TEXT[status.reason] : ''})\n`)
+    }
+  }
+  out(`\nRoute: ${route.reason}.\n\n`)
+  out(estimateTable(estimates))
+  const total = chosenTotal(estimates)
+  out(
+    `\nExpected on the chosen route: ${total === undefined ? 'no price known' : formatUsd(total)}` +
+      ' (1,000 output tokens per call, the shared prefix cached after the first call).\n',
+  )
+  return 0
+}
+
+function estimateTable(estimates: readonly RouteEstimate[]): string {
+  const rows = [
+    ['route', 'model', 'calls', 'prompt tokens', 'cached', 'expected', 'worst case'],
+    ...estimates.map((row) => [
+      row.label,
+      `${row.endpoint.provider} ${row.endpoint.model}`,
+      String(row.calls),
+      formatCount(row.promptTokens),
+      formatCount(row.cachedTokens),
+      row.expectedUsd === undefined ? 'no price' : formatUsd(row.expectedUsd),
+      row.worstUsd === undefined ? 'no price' : formatUsd(row.worstUsd),
+    ]),
+  ]
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => row[column]!.length)),
+  )
+  return rows
+    .map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd())
+    .join('\n')
+    .concat('\n')
+}

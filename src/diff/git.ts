@@ -1,0 +1,58 @@
+/**
+ * Reading a `git diff` (or `git format-patch`) file into the entries the
+ * files endpoint would list, for the local CLI: the same diff model then
+ * serves a pull request on GitHub and a patch on disk.
+ */
+import { parsePatch } from 'diff'
+import type { PatchSource } from './parse'
+
+export function parseGitDiff(text: string): PatchSource[] {
+  return parsePatch(text)
+    .filter((file) => file.oldFileName !== undefined || file.newFileName !== undefined)
+    .map((file): PatchSource => {
+      const oldPath = stripSide(file.oldFileName)
+      const newPath = stripSide(file.newFileName)
+      const status = file.isCreate || oldPath === undefined
+        ? 'added'
+        : file.isDelete || newPath === undefined
+          ? 'removed'
+          : file.isRename
+            ? 'renamed'
+            : file.isCopy
+              ? 'copied'
+              : 'modified'
+      const lines = file.hunks.flatMap((hunk) => hunk.lines)
+      const additions = lines.filter((line) => line.startsWith('+')).length
+      const deletions = lines.filter((line) => line.startsWith('-')).length
+      const patch = file.hunks
+        .map((hunk) => {
+          // parsePatch moves the start of an empty side one line on; the
+          // header states it as git wrote it.
+          const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart
+          const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart
+          return [
+            `@@ -${oldStart},${hunk.oldLines} +${newStart},${hunk.newLines} @@`,
+            ...hunk.lines,
+          ].join('\n')
+        })
+        .join('\n')
+
+      return {
+        filename: (newPath ?? oldPath)!,
+        status,
+        additions,
+        deletions,
+        changes: additions + deletions,
+        ...(patch !== '' && !file.isBinary ? { patch } : {}),
+        ...((status === 'renamed' || status === 'copied') && oldPath !== undefined
+          ? { previous_filename: oldPath }
+          : {}),
+      }
+    })
+}
+
+// git prefixes paths with a/ and b/; /dev/null stands for no file.
+function stripSide(path: string | undefined): string | undefined {
+  if (path === undefined || path === '/dev/null') return undefined
+  return path.replace(/^[ab]\//, '')
+}
