@@ -88,7 +88,7 @@ describe('the troubleshooting table', () => {
     'contains text addressed to AI reviewers',
     'did not match the expected shape and were dropped',
   ]
-  const source = ['settings', 'main', 'gate', 'publish', 'llm/client', 'llm/calls', 'github/octokit', 'github/pull-request']
+  const source = ['settings', 'main', 'gate', 'publish', 'redact', 'llm/client', 'llm/calls', 'github/octokit', 'github/pull-request']
     .map((name) => read(`src/${name}.ts`))
     .join('\n')
   const readme = read('README.md')

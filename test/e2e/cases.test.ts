@@ -299,8 +299,9 @@ describe.skipIf(!hasShared)('cases about tokens, forks and pull_request_target',
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.run.stdout).toContain("::warning::The workspace holds the pull request's head commit under pull_request_target")
+    // The repository config and the guidelines, both at the base.
     const reads = result.github.requests.filter((r) => r.path.includes('/contents/'))
-    expect(reads.map((r) => r.query.ref)).toEqual([BASE_SHA])
+    expect(reads.map((r) => r.query.ref)).toEqual([BASE_SHA, BASE_SHA])
     const prompt = result.deepseek.calls[0]!.prompt
     expect(prompt).toContain('<guidelines>\nReport every bug.\n</guidelines>')
   })
