@@ -21,11 +21,7 @@ import {
   type Fixture,
   type RouteCase,
 } from './fixtures'
-import {
-  selectedPaths,
-  timeLocalWork,
-  type LocalWorkReport,
-} from './local'
+import { selectedPaths, timeLocalWork, type LocalWorkReport } from './local'
 import { reviewNaively } from './naive'
 import {
   billedRatio,

@@ -42,7 +42,9 @@ export function loadDemo(): DemoPullRequest {
       owner,
       repo,
       number: event.pull_request.number,
-      files: paths.flatMap((path) => changedFile(path, base.get(path), head.get(path))),
+      files: paths.flatMap((path) =>
+        changedFile(path, base.get(path), head.get(path)),
+      ),
       pull: event.pull_request,
       repository: event.repository,
       contents: {
@@ -50,7 +52,10 @@ export function loadDemo(): DemoPullRequest {
         [event.pull_request.head.sha]: textOnly(head),
       },
     },
-    reply: readFileSync(resolve(import.meta.dirname, 'model-reply.json'), 'utf8'),
+    reply: readFileSync(
+      resolve(import.meta.dirname, 'model-reply.json'),
+      'utf8',
+    ),
   }
 }
 
@@ -76,14 +81,24 @@ function changedFile(
   const additions = lines.filter((line) => line.startsWith('+')).length
   const deletions = lines.filter((line) => line.startsWith('-')).length
   return [
-    { filename: path, status, additions, deletions, changes: additions + deletions, patch: hunks },
+    {
+      filename: path,
+      status,
+      additions,
+      deletions,
+      changes: additions + deletions,
+      patch: hunks,
+    },
   ]
 }
 
 function readTree(root: string): Map<string, Buffer> {
   const files = new Map<string, Buffer>()
   if (!existsSync(root)) return files
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+  for (const entry of readdirSync(root, {
+    recursive: true,
+    withFileTypes: true,
+  })) {
     if (!entry.isFile()) continue
     const full = join(entry.parentPath, entry.name)
     files.set(relative(root, full), readFileSync(full))
@@ -93,7 +108,9 @@ function readTree(root: string): Map<string, Buffer> {
 
 function textOnly(tree: Map<string, Buffer>): Record<string, string> {
   return Object.fromEntries(
-    [...tree].filter(([, data]) => !isBinary(data)).map(([path, data]) => [path, data.toString('utf8')]),
+    [...tree]
+      .filter(([, data]) => !isBinary(data))
+      .map(([path, data]) => [path, data.toString('utf8')]),
   )
 }
 

@@ -17,8 +17,12 @@ const rule = (title: string): string =>
 process.stdout.write(rule('Review posted on octo-demo/inventory#42'))
 process.stdout.write(`${review.body}\n`)
 for (const comment of review.comments) {
-  const range = comment.start_line ? `${comment.start_line}-${comment.line}` : comment.line
-  process.stdout.write(`\n--- ${comment.path}:${range} (${comment.side})\n${comment.body}\n`)
+  const range = comment.start_line
+    ? `${comment.start_line}-${comment.line}`
+    : comment.line
+  process.stdout.write(
+    `\n--- ${comment.path}:${range} (${comment.side})\n${comment.body}\n`,
+  )
 }
 process.stdout.write(rule('Job summary'))
 process.stdout.write(run.summary)

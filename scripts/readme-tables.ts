@@ -15,11 +15,16 @@ interface ActionMetadata {
 }
 
 export function readAction(): ActionMetadata {
-  return parse(readFileSync(resolve(ROOT, 'action.yml'), 'utf8')) as ActionMetadata
+  return parse(
+    readFileSync(resolve(ROOT, 'action.yml'), 'utf8'),
+  ) as ActionMetadata
 }
 
 function cell(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim()
+  return text
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim()
 }
 
 export function inputsTable(action = readAction()): string {
@@ -28,7 +33,9 @@ export function inputsTable(action = readAction()): string {
     const shown = value === '' ? '' : `\`${value}\``
     return `| \`${name}\` | ${shown} | ${cell(input.description)} |`
   })
-  return ['| Input | Default | What it does |', '|---|---|---|', ...rows].join('\n')
+  return ['| Input | Default | What it does |', '|---|---|---|', ...rows].join(
+    '\n',
+  )
 }
 
 export function outputsTable(action = readAction()): string {

@@ -70,7 +70,13 @@ export async function cli(argv: readonly string[]): Promise<number> {
       const diff = values.diff
       const restore = redirectLog(err)
       try {
-        return await estimate(diff, values.public, values.title ?? '', inputs, out)
+        return await estimate(
+          diff,
+          values.public,
+          values.title ?? '',
+          inputs,
+          out,
+        )
       } finally {
         restore()
       }
@@ -80,7 +86,11 @@ export async function cli(argv: readonly string[]): Promise<number> {
       if (!values.repo?.includes('/') || !Number.isInteger(pr) || pr < 1) {
         throw new UsageError('review needs --repo OWNER/NAME and --pr N')
       }
-      const visibility = values.public ? 'public' : values.private ? 'private' : undefined
+      const visibility = values.public
+        ? 'public'
+        : values.private
+          ? 'private'
+          : undefined
       return await reviewPullRequest(
         {
           command: 'review',
@@ -98,7 +108,10 @@ export async function cli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     err(`cost-aware-review: ${message}\n`)
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
       err(USAGE)
       return 2
     }
@@ -112,7 +125,8 @@ function parseInputs(pairs: readonly string[]): Record<string, string> {
   return Object.fromEntries(
     pairs.map((pair) => {
       const at = pair.indexOf('=')
-      if (at < 1) throw new UsageError(`--input takes NAME=VALUE, not "${pair}"`)
+      if (at < 1)
+        throw new UsageError(`--input takes NAME=VALUE, not "${pair}"`)
       return [pair.slice(0, at), pair.slice(at + 1)]
     }),
   )
@@ -157,7 +171,9 @@ async function reviewPullRequest(
     })
   } catch (error) {
     failed = true
-    err(`cost-aware-review: ${error instanceof Error ? error.message : String(error)}\n`)
+    err(
+      `cost-aware-review: ${error instanceof Error ? error.message : String(error)}\n`,
+    )
   } finally {
     restore()
   }
@@ -174,7 +190,8 @@ async function reviewPullRequest(
 function redirectLog(err: Write): () => void {
   const write = process.stdout.write.bind(process.stdout)
   process.stdout.write = ((chunk: string | Uint8Array) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
     err(readable(text))
     return true
   }) as typeof process.stdout.write
@@ -190,7 +207,8 @@ function readable(text: string): string {
       const command = /^::([a-z-]+)(?: [^:]*)?::(.*)$/.exec(line)
       if (!command) return [line]
       const [, name, message] = command
-      if (name === 'add-mask' || name === 'endgroup' || name === 'debug') return []
+      if (name === 'add-mask' || name === 'endgroup' || name === 'debug')
+        return []
       if (name === 'group') return [`== ${message}`]
       if (name === 'set-output') return []
       return [`${name}: ${decodeCommand(message ?? '')}`]
@@ -219,15 +237,29 @@ async function estimate(
   })
   const files = parseGitDiff(readFileSync(path, 'utf8')).map(parseFile)
   const selection = selectFiles(files, settings)
-  const redacted = redactPullRequest({ title, body: '' }, null, selection.reviewed)
+  const redacted = redactPullRequest(
+    { title, body: '' },
+    null,
+    selection.reviewed,
+  )
   const route = await chooseRoute(settings, async () => undefined)
   const lanes = assignLanes(route, redacted.files, settings)
-  const estimates = await estimateRoutes(settings, route, lanes, redacted.files, redacted)
+  const estimates = await estimateRoutes(
+    settings,
+    route,
+    lanes,
+    redacted.files,
+    redacted,
+  )
 
-  out(`${files.length} files in ${path}; ${selection.reviewed.length} to review.\n`)
+  out(
+    `${files.length} files in ${path}; ${selection.reviewed.length} to review.\n`,
+  )
   for (const status of selection.statuses) {
     if (!status.reviewed) {
-      out(`  not reviewed: ${status.path} (${status.reason ? SKIP_REASON_TEXT[status.reason] : ''})\n`)
+      out(
+        `  not reviewed: ${status.path} (${status.reason ? SKIP_REASON_TEXT[status.reason] : ''})\n`,
+      )
     }
   }
   out(`\nRoute: ${route.reason}.\n\n`)
@@ -242,7 +274,15 @@ async function estimate(
 
 function estimateTable(estimates: readonly RouteEstimate[]): string {
   const rows = [
-    ['route', 'model', 'calls', 'prompt tokens', 'cached', 'expected', 'worst case'],
+    [
+      'route',
+      'model',
+      'calls',
+      'prompt tokens',
+      'cached',
+      'expected',
+      'worst case',
+    ],
     ...estimates.map((row) => [
       row.label,
       `${row.endpoint.provider} ${row.endpoint.model}`,
@@ -257,7 +297,12 @@ function estimateTable(estimates: readonly RouteEstimate[]): string {
     Math.max(...rows.map((row) => row[column]!.length)),
   )
   return rows
-    .map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n')
     .concat('\n')
 }

@@ -46,9 +46,16 @@ export function estimateCalls(
   options: { thinking: boolean } = { thinking: false },
 ): RouteEstimate {
   const prefix = calls.length > 1 ? sharedPrefixTokens(calls, count) : 0
-  const promptTokens = calls.reduce((sum, call) => sum + call.estimatedTokens, 0)
+  const promptTokens = calls.reduce(
+    (sum, call) => sum + call.estimatedTokens,
+    0,
+  )
   const cachedTokens = prefix * Math.max(0, calls.length - 1)
-  const cap = requestRules(endpoint.provider, endpoint.model, options).maxOutputTokens
+  const cap = requestRules(
+    endpoint.provider,
+    endpoint.model,
+    options,
+  ).maxOutputTokens
   const price = findPrice(endpoint.model, pricing)
 
   const priced = (outputPerCall: number, cached: number): number | undefined =>
@@ -118,15 +125,27 @@ export async function estimateRoutes(
         ),
       },
     )
-    return estimateCalls(label, endpoint, plan.calls, count, settings.pricing, at, {
-      thinking: settings.deepseekThinking,
-    })
+    return estimateCalls(
+      label,
+      endpoint,
+      plan.calls,
+      count,
+      settings.pricing,
+      at,
+      {
+        thinking: settings.deepseekThinking,
+      },
+    )
   }
 
   const estimates: RouteEstimate[] = []
   for (const lane of lanes.lanes) {
     estimates.push(
-      await estimate(`chosen route, ${lane.kind} files`, lane.endpoint, lane.files),
+      await estimate(
+        `chosen route, ${lane.kind} files`,
+        lane.endpoint,
+        lane.files,
+      ),
     )
   }
   const others = new Set([
@@ -142,14 +161,20 @@ export async function estimateRoutes(
         settings.selfHosted.model !== undefined)
     if (!described) continue
     estimates.push(
-      await estimate('all files, for comparison', endpointFor(provider, settings), files),
+      await estimate(
+        'all files, for comparison',
+        endpointFor(provider, settings),
+        files,
+      ),
     )
   }
   return estimates
 }
 
 /** The expected cost on the chosen route; undefined if a price is unknown. */
-export function chosenTotal(estimates: readonly RouteEstimate[]): number | undefined {
+export function chosenTotal(
+  estimates: readonly RouteEstimate[],
+): number | undefined {
   return estimates
     .filter((row) => row.label.startsWith('chosen'))
     .reduce<number | undefined>(

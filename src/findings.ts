@@ -32,7 +32,8 @@ export function countBySeverity(
   findings: readonly Finding[],
 ): Partial<Record<Severity, number>> {
   const counts: Partial<Record<Severity, number>> = {}
-  for (const { severity } of findings) counts[severity] = (counts[severity] ?? 0) + 1
+  for (const { severity } of findings)
+    counts[severity] = (counts[severity] ?? 0) + 1
   return counts
 }
 

@@ -23,7 +23,11 @@ import {
   statusOf,
   type RepoRef,
 } from './github/pull-request'
-import { githubPoster, printingPoster, type ReviewPoster } from './github/review'
+import {
+  githubPoster,
+  printingPoster,
+  type ReviewPoster,
+} from './github/review'
 import {
   createModelClient,
   type ModelClient,
@@ -91,7 +95,10 @@ export async function review(
   const skip = skipReason(settings)
   if (skip || !event.pullRequest) {
     core.notice(`Not reviewed: ${skip}.`)
-    await writeSummary({ ...emptySummary(settings), headline: `not reviewed: ${skip}` })
+    await writeSummary({
+      ...emptySummary(settings),
+      headline: `not reviewed: ${skip}`,
+    })
     return
   }
 
@@ -126,13 +133,17 @@ export async function review(
     const configure =
       dependencies.configure ?? ((config) => readSettings(undefined, config))
     settings = configure(parseRepositoryConfig(configText, CONFIG_PATH))
-    core.info(`Settings from ${CONFIG_PATH} at ${pull.baseSha.slice(0, 7)} applied`)
+    core.info(
+      `Settings from ${CONFIG_PATH} at ${pull.baseSha.slice(0, 7)} applied`,
+    )
   }
   const deadline = new Date(started + settings.runTimeoutMs)
 
   // Route
   const route = await core.group('Route', async () => {
-    const chosen = await chooseRoute(settings, () => readVisibility(octokit, repo))
+    const chosen = await chooseRoute(settings, () =>
+      readVisibility(octokit, repo),
+    )
     core.info(`Provider: ${chosen.endpoint.provider} ${chosen.endpoint.model}`)
     core.info(`Because: ${chosen.reason}`)
     return chosen
@@ -243,28 +254,34 @@ export async function review(
         maxRetries: 2,
         promptCacheKey: promptCacheKey(guidelines),
         thinking: settings.deepseekThinking,
-        signal: AbortSignal.timeout(Math.max(0, deadline.getTime() - Date.now())),
+        signal: AbortSignal.timeout(
+          Math.max(0, deadline.getTime() - Date.now()),
+        ),
       })
     clients.set(key, client)
     return client
   }
-  const { outcomes, overBudget, outOfTime } = await core.group('Model calls', () =>
-    runCalls(work, {
-      clientFor,
-      fallbackFor: (lane) => fallbackFor(lane, settings),
-      pricing: settings.pricing,
-      thinking: settings.deepseekThinking,
-      parallel: PARALLEL_CALLS,
-      deadline,
-      ...(settings.maxCostUsd !== undefined
-        ? { maxCostUsd: settings.maxCostUsd }
-        : {}),
-    }),
+  const { outcomes, overBudget, outOfTime } = await core.group(
+    'Model calls',
+    () =>
+      runCalls(work, {
+        clientFor,
+        fallbackFor: (lane) => fallbackFor(lane, settings),
+        pricing: settings.pricing,
+        thinking: settings.deepseekThinking,
+        parallel: PARALLEL_CALLS,
+        deadline,
+        ...(settings.maxCostUsd !== undefined
+          ? { maxCostUsd: settings.maxCostUsd }
+          : {}),
+      }),
   )
 
   // Findings
   const reviewedPaths = new Set(
-    outcomes.flatMap((outcome) => (outcome.result.reply ? outcome.call.paths : [])),
+    outcomes.flatMap((outcome) =>
+      outcome.result.reply ? outcome.call.paths : [],
+    ),
   )
   const placements = placeFindings(
     outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
@@ -284,7 +301,15 @@ export async function review(
   })
   const notes = [
     ...(redacted.total > 0 ? [redacted.note] : []),
-    ...runNotes(pull, scope, tooLarge, overBudget, outOfTime, lanes.withheld, outcomes),
+    ...runNotes(
+      pull,
+      scope,
+      tooLarge,
+      overBudget,
+      outOfTime,
+      lanes.withheld,
+      outcomes,
+    ),
   ]
   const cost = buildCostReport(
     outcomes.flatMap((outcome) =>
@@ -302,34 +327,38 @@ export async function review(
   let published: Published | undefined
   let postError: Error | undefined
   if (anyReply) {
-    published = await core.group('Review', () =>
-      publish(
-        poster,
-        {
-          headSha: pull.headSha,
-          summaries: outcomes.map((outcome) => outcome.result.reply?.summary ?? ''),
-          placements,
-          statuses,
-          scope: scope.description,
-          notes,
-          costLine: costLine(route, cost, history),
-          run: {
-            head: pull.headSha,
-            ...usdOf(cost),
-            found: countBySeverity(placements.map((p) => p.finding)),
+    published = await core
+      .group('Review', () =>
+        publish(
+          poster,
+          {
+            headSha: pull.headSha,
+            summaries: outcomes.map(
+              (outcome) => outcome.result.reply?.summary ?? '',
+            ),
+            placements,
+            statuses,
+            scope: scope.description,
+            notes,
+            costLine: costLine(route, cost, history),
+            run: {
+              head: pull.headSha,
+              ...usdOf(cost),
+              found: countBySeverity(placements.map((p) => p.finding)),
+            },
           },
-        },
-        history,
-        `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
-          costLine(route, cost, history),
-      ),
-    ).catch((error: unknown) => {
-      // The model's work is paid for: keep every finding in the summary
-      // and as annotations, then fail with what to change.
-      postError = postingError(error)
-      annotate(placements)
-      return undefined
-    })
+          history,
+          `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
+            costLine(route, cost, history),
+        ),
+      )
+      .catch((error: unknown) => {
+        // The model's work is paid for: keep every finding in the summary
+        // and as annotations, then fail with what to change.
+        postError = postingError(error)
+        annotate(placements)
+        return undefined
+      })
   }
 
   // Report
@@ -371,7 +400,8 @@ export async function review(
   if (failure) throw failure
   const fatal = outcomes.find((outcome) => outcome.result.error?.fatal)
   if (fatal?.result.error) throw new Error(fatal.result.error.message)
-  if (!anyReply) throw new Error('Every model call failed; see the job summary.')
+  if (!anyReply)
+    throw new Error('Every model call failed; see the job summary.')
   for (const note of notes) core.warning(note)
   gate(settings, countBySeverity(placements.map((p) => p.finding)))
 }
@@ -452,7 +482,10 @@ async function estimateReview(
   })
   core.setOutput('provider', route.endpoint.provider)
   core.setOutput('model', route.endpoint.model)
-  core.setOutput('estimated-cost-usd', chosen === undefined ? '' : chosen.toFixed(8))
+  core.setOutput(
+    'estimated-cost-usd',
+    chosen === undefined ? '' : chosen.toFixed(8),
+  )
   core.setOutput('cost-usd', '0.00000000')
 }
 
@@ -501,13 +534,17 @@ function runNotes(
     )
   }
   const reviewed = new Set(
-    outcomes.flatMap((outcome) => (outcome.result.reply ? outcome.call.paths : [])),
+    outcomes.flatMap((outcome) =>
+      outcome.result.reply ? outcome.call.paths : [],
+    ),
   )
   for (const outcome of outcomes) {
     const error = outcome.result.error
     const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
     if (error && lost.length > 0) {
-      notes.push(`A model call failed (${error.message}); not reviewed: ${lost.join(', ')}.`)
+      notes.push(
+        `A model call failed (${error.message}); not reviewed: ${lost.join(', ')}.`,
+      )
     }
   }
   const rejected = outcomes.reduce(
@@ -547,7 +584,9 @@ async function finishWithoutModel(
       poster,
       {
         headSha: pull.headSha,
-        summaries: [`${capitalise(reason)} (see below), so no model was called.`],
+        summaries: [
+          `${capitalise(reason)} (see below), so no model was called.`,
+        ],
         placements: [],
         statuses: scope.statuses,
         scope: scope.description,

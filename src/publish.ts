@@ -68,7 +68,13 @@ export async function publish(
     )
     const updated = await poster.update(latest.id, body)
     core.info(`Nothing new: amended review ${latest.id}`)
-    return { ...updated, action: 'amended', inline: 0, inBody: 0, alreadyPosted }
+    return {
+      ...updated,
+      action: 'amended',
+      inline: 0,
+      inBody: 0,
+      alreadyPosted,
+    }
   }
 
   const full: ReviewInput = { ...input, placements: fresh, alreadyPosted }

@@ -73,7 +73,9 @@ export function endpointFor(
         provider,
         model: settings.deepseek.model,
         baseUrl: settings.deepseek.baseUrl,
-        ...(settings.deepseek.apiKey ? { apiKey: settings.deepseek.apiKey } : {}),
+        ...(settings.deepseek.apiKey
+          ? { apiKey: settings.deepseek.apiKey }
+          : {}),
         keyInput: 'deepseek-api-key',
         modelInput: 'deepseek-model',
       }
@@ -173,7 +175,12 @@ export function assignLanes(
   }
 
   const lanes: Lane[] = [
-    { kind: 'default', endpoint: route.endpoint, privacy: route.privacy, files: groups.default },
+    {
+      kind: 'default',
+      endpoint: route.endpoint,
+      privacy: route.privacy,
+      files: groups.default,
+    },
     {
       kind: 'escalated',
       endpoint: {
@@ -184,7 +191,12 @@ export function assignLanes(
       privacy: route.privacy,
       files: groups.escalated,
     },
-    { kind: 'sensitive', endpoint: privateEndpoint, privacy: 'private', files: groups.sensitive },
+    {
+      kind: 'sensitive',
+      endpoint: privateEndpoint,
+      privacy: 'private',
+      files: groups.sensitive,
+    },
   ]
   return { lanes: lanes.filter((lane) => lane.files.length > 0), withheld }
 }
@@ -194,10 +206,17 @@ export function assignLanes(
  * user chose one. Settings have already refused a fallback that would move
  * private code to DeepSeek without consent.
  */
-export function fallbackFor(lane: Lane, settings: Settings): ModelEndpoint | undefined {
+export function fallbackFor(
+  lane: Lane,
+  settings: Settings,
+): ModelEndpoint | undefined {
   const provider = settings.fallbackProvider
   if (!provider || provider === lane.endpoint.provider) return undefined
-  if (lane.privacy === 'private' && provider === 'deepseek' && !settings.allowPublicApiForPrivateCode) {
+  if (
+    lane.privacy === 'private' &&
+    provider === 'deepseek' &&
+    !settings.allowPublicApiForPrivateCode
+  ) {
     return undefined
   }
   return endpointFor(provider, settings)

@@ -64,11 +64,10 @@ export function decideScope(input: ScopeInput): ReviewScope {
     return since && since.hunks.length > 0 ? [since] : []
   })
   const shown = new Set(files.map((file) => file.path))
-  const statuses = selection.statuses.map(
-    (status): FileStatus =>
-      status.reviewed && !shown.has(status.path)
-        ? { ...status, reviewed: false, reason: 'unchanged-since-review' }
-        : status,
+  const statuses = selection.statuses.map((status): FileStatus =>
+    status.reviewed && !shown.has(status.path)
+      ? { ...status, reviewed: false, reason: 'unchanged-since-review' }
+      : status,
   )
   return {
     kind: 'incremental',

@@ -43,26 +43,26 @@ export interface SelectOptions {
 
 /** What each skip reason means, in the words of the job summary. */
 export const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
-  'binary': 'binary file',
+  binary: 'binary file',
   'too-large': 'patch too large for GitHub to send',
   'rename-only': 'renamed, no content change',
   'copy-only': 'copied, no content change',
   'no-text-diff': 'no text diff (mode change, empty or binary file)',
-  'unparseable': 'patch could not be parsed',
-  'deleted': 'file deleted',
-  'submodule': 'submodule pointer moved',
+  unparseable: 'patch could not be parsed',
+  deleted: 'file deleted',
+  submodule: 'submodule pointer moved',
   'unchanged-since-review': 'unchanged since the last review',
-  'sensitive': 'matches `sensitive-paths`, and no private provider is set up',
+  sensitive: 'matches `sensitive-paths`, and no private provider is set up',
   'too-large-for-call': 'too large for one model call (`max-prompt-tokens`)',
   'over-budget': 'over the `max-cost-usd` budget',
   'out-of-time': 'the run reached `run-timeout-minutes` first',
   'call-failed': 'the model call failed',
-  'excluded': 'matches `exclude`',
+  excluded: 'matches `exclude`',
   'not-included': 'does not match `include`',
-  'lockfile': 'lockfile',
-  'generated': 'generated code',
-  'minified': 'minified code',
-  'vendored': 'vendored code',
+  lockfile: 'lockfile',
+  generated: 'generated code',
+  minified: 'minified code',
+  vendored: 'vendored code',
 }
 
 const LOCKFILES = [

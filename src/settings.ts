@@ -151,11 +151,11 @@ export const DEFAULTS = {
   'deepseek-base-url': 'https://api.deepseek.com',
   'openai-base-url': 'https://api.openai.com/v1',
   'deepseek-thinking': 'false',
-  'include': '',
-  'exclude': '',
+  include: '',
+  exclude: '',
   'guidelines-file': '.github/review-guidelines.md',
   'max-cost-usd': '',
-  'pricing': '',
+  pricing: '',
   'max-prompt-tokens': '60000',
   'request-timeout-seconds': '300',
   'dry-run': 'false',
@@ -165,7 +165,7 @@ export const DEFAULTS = {
   'skip-label': '',
   'fail-on': 'never',
   'run-timeout-minutes': '20',
-  'mode': 'review',
+  mode: 'review',
 } as const
 
 export type InputName = keyof typeof DEFAULTS
@@ -214,7 +214,10 @@ export function readSettings(
 
   const settings: Settings = {
     githubToken,
-    apiUrl: url('GITHUB_API_URL', env.GITHUB_API_URL || 'https://api.github.com'),
+    apiUrl: url(
+      'GITHUB_API_URL',
+      env.GITHUB_API_URL || 'https://api.github.com',
+    ),
     serverUrl: url(
       'GITHUB_SERVER_URL',
       env.GITHUB_SERVER_URL || 'https://github.com',
@@ -249,24 +252,15 @@ export function readSettings(
     ),
     ...optional('escalationModel', input('escalation-model') || undefined),
     sensitivePaths: globs('sensitive-paths', input('sensitive-paths')),
-    deepseekThinking: boolean(
-      'deepseek-thinking',
-      input('deepseek-thinking'),
-    ),
+    deepseekThinking: boolean('deepseek-thinking', input('deepseek-thinking')),
     deepseek: {
       ...optional('apiKey', secret('deepseek-api-key')),
-      baseUrl: url(
-        'deepseek-base-url',
-        input('deepseek-base-url'),
-      ),
+      baseUrl: url('deepseek-base-url', input('deepseek-base-url')),
       model: input('deepseek-model'),
     },
     openai: {
       ...optional('apiKey', secret('openai-api-key')),
-      baseUrl: url(
-        'openai-base-url',
-        input('openai-base-url'),
-      ),
+      baseUrl: url('openai-base-url', input('openai-base-url')),
       model: input('openai-model'),
     },
     selfHosted: {
@@ -284,7 +278,10 @@ export function readSettings(
     guidelinesFile: input('guidelines-file'),
     ...optional(
       'maxCostUsd',
-      number('max-cost-usd', input('max-cost-usd'), { min: 0, exclusive: true }),
+      number('max-cost-usd', input('max-cost-usd'), {
+        min: 0,
+        exclusive: true,
+      }),
     ),
     pricing: pricing(input('pricing')),
     dryRun: boolean('dry-run', input('dry-run')),
@@ -366,7 +363,7 @@ function requireSelfHosted(settings: Settings): void {
   if (!settings.selfHosted.baseUrl) {
     throw new Error(
       'A provider is `self-hosted` but input `self-hosted-url` is empty. ' +
-        'Set it to the server\'s OpenAI-compatible base URL, e.g. ' +
+        "Set it to the server's OpenAI-compatible base URL, e.g. " +
         '`http://vllm.internal:8000/v1`.',
     )
   }
@@ -446,7 +443,11 @@ function readRepository(
   // `visibility` is the precise field (it knows "internal"); `private` is
   // the older boolean. Neither present means unknown.
   const visibility = repo.visibility
-  if (visibility === 'public' || visibility === 'private' || visibility === 'internal') {
+  if (
+    visibility === 'public' ||
+    visibility === 'private' ||
+    visibility === 'internal'
+  ) {
     return {
       owner,
       name,
@@ -476,7 +477,10 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
     draft: pull.draft === true,
     headSha: typeof head.sha === 'string' ? head.sha : '',
     baseSha: typeof base.sha === 'string' ? base.sha : '',
-    ...optional('headRepo', typeof headRepo === 'string' ? headRepo : undefined),
+    ...optional(
+      'headRepo',
+      typeof headRepo === 'string' ? headRepo : undefined,
+    ),
     author: String(asRecord(pull.user).login ?? ''),
     authorIsBot:
       asRecord(pull.user).type === 'Bot' ||
@@ -492,7 +496,10 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
  * lists for globs and an object for `pricing` allowed. Keys are checked
  * here, values by `readSettings` like any input's.
  */
-export function parseRepositoryConfig(text: string, path: string): RepositoryConfig {
+export function parseRepositoryConfig(
+  text: string,
+  path: string,
+): RepositoryConfig {
   let parsed: unknown
   try {
     parsed = parseYaml(text)
@@ -557,9 +564,7 @@ function number(
 ): number | undefined {
   if (value === '') return undefined
   const parsed = Number(value)
-  const tooSmall = limits.exclusive
-    ? parsed <= limits.min
-    : parsed < limits.min
+  const tooSmall = limits.exclusive ? parsed <= limits.min : parsed < limits.min
   if (
     !Number.isFinite(parsed) ||
     tooSmall ||
@@ -673,7 +678,9 @@ function pricing(value: string): Record<string, ModelPrice> {
   const prices: Record<string, ModelPrice> = {}
   for (const [model, row] of Object.entries(parsed)) {
     const fields = asRecord(row)
-    const unknown = Object.keys(fields).filter((key) => !PRICE_FIELDS.includes(key))
+    const unknown = Object.keys(fields).filter(
+      (key) => !PRICE_FIELDS.includes(key),
+    )
     if (unknown.length > 0) {
       throw new Error(
         `Input \`pricing\` row "${model}" has unknown field(s) ` +
@@ -754,7 +761,9 @@ export function readCliSettings(
   }
   const inputs: Record<string, string> = {
     'github-token':
-      env.GITHUB_TOKEN ?? env.GH_TOKEN ?? (request.command === 'estimate' ? 'none' : ''),
+      env.GITHUB_TOKEN ??
+      env.GH_TOKEN ??
+      (request.command === 'estimate' ? 'none' : ''),
     'deepseek-api-key': env.DEEPSEEK_API_KEY ?? '',
     'openai-api-key': env.OPENAI_API_KEY ?? '',
     'self-hosted-api-key': env.SELF_HOSTED_API_KEY ?? '',
@@ -787,7 +796,10 @@ export function readCliSettings(
     GITHUB_API_URL: env.GITHUB_API_URL,
     GITHUB_SERVER_URL: env.GITHUB_SERVER_URL,
     ...Object.fromEntries(
-      Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
+      Object.entries(inputs).map(([name, value]) => [
+        `INPUT_${name.toUpperCase()}`,
+        value,
+      ]),
     ),
   }
   return readSettings(runnerEnv, config, payload)

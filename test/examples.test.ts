@@ -11,7 +11,16 @@ interface Workflow {
   on: Record<string, { types?: string[] }>
   permissions: Record<string, string>
   concurrency: { group: string; 'cancel-in-progress': boolean }
-  jobs: Record<string, { steps: Array<{ uses?: string; run?: string; with?: Record<string, string> }> }>
+  jobs: Record<
+    string,
+    {
+      steps: Array<{
+        uses?: string
+        run?: string
+        with?: Record<string, string>
+      }>
+    }
+  >
 }
 
 describe('the example workflows', () => {
@@ -26,28 +35,45 @@ describe('the example workflows', () => {
 
   for (const name of examples) {
     describe(name, () => {
-      const workflow = parse(readFileSync(resolve(dir, name), 'utf8')) as Workflow
+      const workflow = parse(
+        readFileSync(resolve(dir, name), 'utf8'),
+      ) as Workflow
       const steps = Object.values(workflow.jobs).flatMap((job) => job.steps)
       const step = steps.find((s) => s.uses?.includes('cost-aware-review'))!
 
       it('uses only inputs that action.yml declares', () => {
         const inputs = Object.keys(readAction().inputs)
-        expect(Object.keys(step.with ?? {}).filter((key) => !inputs.includes(key))).toEqual([])
+        expect(
+          Object.keys(step.with ?? {}).filter((key) => !inputs.includes(key)),
+        ).toEqual([])
       })
 
       it('asks for the minimal permissions and cancels superseded runs', () => {
-        expect(workflow.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' })
+        expect(workflow.permissions).toEqual({
+          contents: 'read',
+          'pull-requests': 'write',
+        })
         expect(workflow.concurrency['cancel-in-progress']).toBe(true)
-        expect(workflow.concurrency.group).toContain('github.event.pull_request.number')
+        expect(workflow.concurrency.group).toContain(
+          'github.event.pull_request.number',
+        )
       })
 
       it('triggers on ready_for_review, which GitHub sends when a draft is marked ready', () => {
-        const trigger = workflow.on.pull_request ?? workflow.on.pull_request_target
-        expect(trigger?.types).toEqual(['opened', 'synchronize', 'reopened', 'ready_for_review'])
+        const trigger =
+          workflow.on.pull_request ?? workflow.on.pull_request_target
+        expect(trigger?.types).toEqual([
+          'opened',
+          'synchronize',
+          'reopened',
+          'ready_for_review',
+        ])
       })
 
       it('never checks out or runs code', () => {
-        expect(steps.filter((s) => s.uses?.startsWith('actions/checkout') || s.run)).toEqual([])
+        expect(
+          steps.filter((s) => s.uses?.startsWith('actions/checkout') || s.run),
+        ).toEqual([])
       })
     })
   }

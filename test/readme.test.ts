@@ -14,18 +14,24 @@ describe('action.yml, the README and the settings module', () => {
 
   it('the settings module reads exactly the inputs action.yml declares', () => {
     const source = read('src/settings.ts')
-    const read_ = [...source.matchAll(/\b(?:input|secret)\('([a-z0-9-]+)'\)/g)].map((m) => m[1])
+    const read_ = [
+      ...source.matchAll(/\b(?:input|secret)\('([a-z0-9-]+)'\)/g),
+    ].map((m) => m[1])
     expect(new Set(read_)).toEqual(new Set(Object.keys(readAction().inputs)))
   })
 
   it('sets every output action.yml declares, and no other', () => {
     const source = read('src/main.ts')
-    const set = [...source.matchAll(/core\.setOutput\(\s*'([a-z-]+)'/g)].map((m) => m[1])
+    const set = [...source.matchAll(/core\.setOutput\(\s*'([a-z-]+)'/g)].map(
+      (m) => m[1],
+    )
     expect(new Set(set)).toEqual(new Set(Object.keys(readAction().outputs)))
   })
 
   it('runs the bundle on Node 24', () => {
-    const action = readAction() as unknown as { runs: { using: string; main: string } }
+    const action = readAction() as unknown as {
+      runs: { using: string; main: string }
+    }
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
   })
 
@@ -88,16 +94,35 @@ describe('the troubleshooting table', () => {
     'contains text addressed to AI reviewers',
     'did not match the expected shape and were dropped',
   ]
-  const source = ['settings', 'main', 'gate', 'publish', 'redact', 'llm/client', 'llm/calls', 'github/octokit', 'github/pull-request']
+  const source = [
+    'settings',
+    'main',
+    'gate',
+    'publish',
+    'redact',
+    'llm/client',
+    'llm/calls',
+    'github/octokit',
+    'github/pull-request',
+  ]
     .map((name) => read(`src/${name}.ts`))
     .join('\n')
   const readme = read('README.md')
-  const table = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('## Develop'))
+  const table = readme.slice(
+    readme.indexOf('## Troubleshooting'),
+    readme.indexOf('## Develop'),
+  )
 
-  it.each(messages)('has a row for "%s", a message the action prints', (message) => {
-    expect(source).toContain(message)
-    const words = message.replace(/[`'.;:,()]/g, ' ').split(/\s+/).filter((w) => w.length > 3)
-    const hits = words.filter((word) => table.includes(word))
-    expect(hits.length / words.length).toBeGreaterThanOrEqual(0.75)
-  })
+  it.each(messages)(
+    'has a row for "%s", a message the action prints',
+    (message) => {
+      expect(source).toContain(message)
+      const words = message
+        .replace(/[`'.;:,()]/g, ' ')
+        .split(/\s+/)
+        .filter((w) => w.length > 3)
+      const hits = words.filter((word) => table.includes(word))
+      expect(hits.length / words.length).toBeGreaterThanOrEqual(0.75)
+    },
+  )
 })

@@ -28,7 +28,10 @@ const pullRequestEvent = {
   },
 }
 
-function env(inputs: Record<string, string> = {}, payload: unknown = pullRequestEvent) {
+function env(
+  inputs: Record<string, string> = {},
+  payload: unknown = pullRequestEvent,
+) {
   const entries = Object.entries({ 'github-token': 'ghs_x', ...inputs }).map(
     ([name, value]) => [`INPUT_${name.toUpperCase()}`, value],
   )
@@ -46,7 +49,10 @@ describe('readSettings', () => {
       apiUrl: 'https://api.github.com',
       publicProvider: 'deepseek',
       privateProvider: 'openai',
-      deepseek: { baseUrl: 'https://api.deepseek.com', model: 'deepseek-flash' },
+      deepseek: {
+        baseUrl: 'https://api.deepseek.com',
+        model: 'deepseek-flash',
+      },
       openai: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-5' },
       include: [],
       exclude: [],
@@ -90,17 +96,28 @@ describe('readSettings', () => {
       ...pullRequestEvent,
       repository: { full_name: 'o/r', private: true, visibility: 'internal' },
     }
-    expect(readSettings(env({}, payload)).event.repository.visibility).toBe('internal')
+    expect(readSettings(env({}, payload)).event.repository.visibility).toBe(
+      'internal',
+    )
   })
 
   it('leaves the visibility unknown when the payload does not say', () => {
     const payload = { ...pullRequestEvent, repository: { full_name: 'o/r' } }
-    expect(readSettings(env({}, payload)).event.repository.visibility).toBeUndefined()
+    expect(
+      readSettings(env({}, payload)).event.repository.visibility,
+    ).toBeUndefined()
   })
 
   it('splits globs on lines and commas and ignores comments', () => {
-    const settings = readSettings(env({ include: 'src/**, lib/**\n# note\n*.md\nweb/**/*.{ts,tsx}\n' }))
-    expect(settings.include).toEqual(['src/**', 'lib/**', '*.md', 'web/**/*.{ts,tsx}'])
+    const settings = readSettings(
+      env({ include: 'src/**, lib/**\n# note\n*.md\nweb/**/*.{ts,tsx}\n' }),
+    )
+    expect(settings.include).toEqual([
+      'src/**',
+      'lib/**',
+      '*.md',
+      'web/**/*.{ts,tsx}',
+    ])
   })
 
   it('reads pricing overrides as flat prices', () => {
@@ -115,48 +132,126 @@ describe('readSettings', () => {
   })
 
   it.each([
-    ['public-provider', 'anthropic', /`public-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/],
-    ['private-provider', 'anthropic', /`private-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/],
-    ['private-provider', 'deepseek', /`private-provider` is "deepseek", which would send private code to DeepSeek's public API/],
-    ['fallback-provider', 'deepseek', /`fallback-provider` is "deepseek", which would send private code/],
-    ['fallback-provider', 'gemini', /`fallback-provider` is "gemini"; valid values are deepseek, openai, self-hosted/],
+    [
+      'public-provider',
+      'anthropic',
+      /`public-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/,
+    ],
+    [
+      'private-provider',
+      'anthropic',
+      /`private-provider` is "anthropic"; valid values are deepseek, openai, self-hosted/,
+    ],
+    [
+      'private-provider',
+      'deepseek',
+      /`private-provider` is "deepseek", which would send private code to DeepSeek's public API/,
+    ],
+    [
+      'fallback-provider',
+      'deepseek',
+      /`fallback-provider` is "deepseek", which would send private code/,
+    ],
+    [
+      'fallback-provider',
+      'gemini',
+      /`fallback-provider` is "gemini"; valid values are deepseek, openai, self-hosted/,
+    ],
     ['escalate-paths', '**/auth/**', /`escalation-model` is empty/],
-    ['escalate-min-changes', '0', /`escalate-min-changes` is "0"; it must be a whole number at least 1/],
+    [
+      'escalate-min-changes',
+      '0',
+      /`escalate-min-changes` is "0"; it must be a whole number at least 1/,
+    ],
     ['include', 'src/{a,b', /`include` has an invalid glob "src\/\{a,b"/],
     ['exclude', '[abc', /`exclude` has an invalid glob "\[abc"/],
     ['sensitive-paths', 'secrets/}', /`sensitive-paths` has an invalid glob/],
-    ['allow-public-api-for-private-code', 'maybe', /`allow-public-api-for-private-code` is "maybe"; use true or false/],
-    ['max-cost-usd', '-1', /`max-cost-usd` is "-1"; it must be a number greater than 0/],
+    [
+      'allow-public-api-for-private-code',
+      'maybe',
+      /`allow-public-api-for-private-code` is "maybe"; use true or false/,
+    ],
+    [
+      'max-cost-usd',
+      '-1',
+      /`max-cost-usd` is "-1"; it must be a number greater than 0/,
+    ],
     ['max-cost-usd', 'ten', /`max-cost-usd` is "ten"/],
-    ['max-prompt-tokens', '12.5', /`max-prompt-tokens` is "12.5"; it must be a whole number/],
+    [
+      'max-prompt-tokens',
+      '12.5',
+      /`max-prompt-tokens` is "12.5"; it must be a whole number/,
+    ],
     ['dry-run', 'yes', /`dry-run` is "yes"; use true or false/],
-    ['openai-base-url', 'api.openai.com', /`openai-base-url` is "api.openai.com", which is not a URL/],
-    ['deepseek-base-url', 'ftp://x', /`deepseek-base-url` is "ftp:\/\/x"; only http/],
+    [
+      'openai-base-url',
+      'api.openai.com',
+      /`openai-base-url` is "api.openai.com", which is not a URL/,
+    ],
+    [
+      'deepseek-base-url',
+      'ftp://x',
+      /`deepseek-base-url` is "ftp:\/\/x"; only http/,
+    ],
     ['pricing', '{oops', /`pricing` is not valid JSON/],
-    ['pricing', '{"m": {"input": -1, "output": 1}}', /`pricing` row "m" needs "input"/],
-    ['pricing', '{"m": {"input": 1, "output": 1, "cached": 1}}', /unknown field\(s\) cached/],
+    [
+      'pricing',
+      '{"m": {"input": -1, "output": 1}}',
+      /`pricing` row "m" needs "input"/,
+    ],
+    [
+      'pricing',
+      '{"m": {"input": 1, "output": 1, "cached": 1}}',
+      /unknown field\(s\) cached/,
+    ],
     ['github-token', '', /`github-token` is empty/],
-    ['fail-on', 'blocker', /`fail-on` is "blocker"; valid values are never, critical, major, minor, nit/],
+    [
+      'fail-on',
+      'blocker',
+      /`fail-on` is "blocker"; valid values are never, critical, major, minor, nit/,
+    ],
     ['mode', 'dry', /`mode` is "dry"; valid values are review, estimate/],
     ['review-drafts', 'on', /`review-drafts` is "on"; use true or false/],
     ['review-bots', '1', /`review-bots` is "1"; use true or false/],
     ['review-again', 'yes', /`review-again` is "yes"; use true or false/],
-    ['deepseek-thinking', 'enabled', /`deepseek-thinking` is "enabled"; use true or false/],
-    ['run-timeout-minutes', '0', /`run-timeout-minutes` is "0"; it must be a number greater than 0/],
+    [
+      'deepseek-thinking',
+      'enabled',
+      /`deepseek-thinking` is "enabled"; use true or false/,
+    ],
+    [
+      'run-timeout-minutes',
+      '0',
+      /`run-timeout-minutes` is "0"; it must be a number greater than 0/,
+    ],
     ['request-timeout-seconds', 'soon', /`request-timeout-seconds` is "soon"/],
-    ['self-hosted-url', 'localhost:8000', /`self-hosted-url` is "localhost:8000"/],
-    ['max-prompt-tokens', '100', /`max-prompt-tokens` is "100"; it must be a whole number at least 2000/],
-  ])('refuses %s = %j with a message naming the input', (name, value, message) => {
-    expect(() => readSettings(env({ [name]: value }))).toThrow(message)
-  })
+    [
+      'self-hosted-url',
+      'localhost:8000',
+      /`self-hosted-url` is "localhost:8000"/,
+    ],
+    [
+      'max-prompt-tokens',
+      '100',
+      /`max-prompt-tokens` is "100"; it must be a whole number at least 2000/,
+    ],
+  ])(
+    'refuses %s = %j with a message naming the input',
+    (name, value, message) => {
+      expect(() => readSettings(env({ [name]: value }))).toThrow(message)
+    },
+  )
 
   it('requires the self-hosted URL and model when a provider is self-hosted', () => {
-    expect(() => readSettings(env({ 'private-provider': 'self-hosted' }))).toThrow(
-      /`self-hosted-url` is empty/,
-    )
+    expect(() =>
+      readSettings(env({ 'private-provider': 'self-hosted' })),
+    ).toThrow(/`self-hosted-url` is empty/)
     expect(() =>
       readSettings(
-        env({ 'private-provider': 'self-hosted', 'self-hosted-url': 'http://127.0.0.1:8000/v1' }),
+        env({
+          'private-provider': 'self-hosted',
+          'self-hosted-url': 'http://127.0.0.1:8000/v1',
+        }),
       ),
     ).toThrow(/`self-hosted-model` is empty/)
   })
@@ -170,7 +265,10 @@ describe('readSettings', () => {
 describe('readSettings, privacy consent', () => {
   it('allows private code on DeepSeek only with explicit consent', () => {
     const settings = readSettings(
-      env({ 'private-provider': 'deepseek', 'allow-public-api-for-private-code': 'true' }),
+      env({
+        'private-provider': 'deepseek',
+        'allow-public-api-for-private-code': 'true',
+      }),
     )
     expect(settings.privateProvider).toBe('deepseek')
   })
@@ -191,7 +289,10 @@ describe('the repository config', () => {
       ].join('\n'),
       '.github/cost-aware-review.yml',
     )
-    const settings = readSettings(env({ 'public-provider': 'deepseek', 'openai-model': 'gpt-5-mini' }), config)
+    const settings = readSettings(
+      env({ 'public-provider': 'deepseek', 'openai-model': 'gpt-5-mini' }),
+      config,
+    )
     expect(settings.exclude).toEqual(['docs/**', '**/*.snap'])
     expect(settings.openai.model).toBe('gpt-5-mini')
     // The workflow's value equals the default, which the config replaces.
@@ -217,7 +318,10 @@ describe('the repository config', () => {
   it('declares the same defaults as action.yml', async () => {
     const { readAction } = await import('../scripts/readme-tables')
     const declared = Object.fromEntries(
-      Object.entries(readAction().inputs).map(([name, input]) => [name, input.default ?? '']),
+      Object.entries(readAction().inputs).map(([name, input]) => [
+        name,
+        input.default ?? '',
+      ]),
     )
     expect({ ...declared, 'github-token': '' }).toEqual(DEFAULTS)
   })

@@ -35,7 +35,9 @@ export function fixtureSlugs(): string[] {
  * it from the npm registry (package `node@24`).
  */
 export function nodeBinaries(): Array<[label: string, path: string]> {
-  const binaries: Array<[string, string]> = [[`node ${process.version}`, process.execPath]]
+  const binaries: Array<[string, string]> = [
+    [`node ${process.version}`, process.execPath],
+  ]
   const node24 = process.env.CAR_NODE24
   if (node24 && existsSync(node24)) {
     binaries.push(['node 24', node24])

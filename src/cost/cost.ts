@@ -72,7 +72,8 @@ export function costOf(usage: Usage, price: ModelPrice, at: Date): Cost {
   }
 
   return {
-    usd: parts.uncachedInput + parts.cachedInput + parts.cacheWrite + parts.output,
+    usd:
+      parts.uncachedInput + parts.cachedInput + parts.cacheWrite + parts.output,
     rate,
     longContext: long,
     parts,
@@ -80,7 +81,11 @@ export function costOf(usage: Usage, price: ModelPrice, at: Date): Cost {
 }
 
 /** The dollars the cache saved: cached tokens at the full input price. */
-export function cacheSavings(usage: Usage, price: ModelPrice, at: Date): number {
+export function cacheSavings(
+  usage: Usage,
+  price: ModelPrice,
+  at: Date,
+): number {
   const { rates } = ratesAt(price, at)
   return dollars(usage.cachedInputTokens, rates.input - rates.cachedInput)
 }

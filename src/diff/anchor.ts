@@ -65,7 +65,11 @@ export function placeFindings(
     if (!reviewedPaths.has(path) || file.hunks.length === 0) {
       return body(finding, path, 'not-reviewed')
     }
-    return placeInFile(finding, file, options.left ? ['RIGHT', 'LEFT'] : ['RIGHT'])
+    return placeInFile(
+      finding,
+      file,
+      options.left ? ['RIGHT', 'LEFT'] : ['RIGHT'],
+    )
   })
 }
 

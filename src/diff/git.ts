@@ -8,19 +8,23 @@ import type { PatchSource } from './parse'
 
 export function parseGitDiff(text: string): PatchSource[] {
   return parsePatch(text)
-    .filter((file) => file.oldFileName !== undefined || file.newFileName !== undefined)
+    .filter(
+      (file) =>
+        file.oldFileName !== undefined || file.newFileName !== undefined,
+    )
     .map((file): PatchSource => {
       const oldPath = stripSide(file.oldFileName)
       const newPath = stripSide(file.newFileName)
-      const status = file.isCreate || oldPath === undefined
-        ? 'added'
-        : file.isDelete || newPath === undefined
-          ? 'removed'
-          : file.isRename
-            ? 'renamed'
-            : file.isCopy
-              ? 'copied'
-              : 'modified'
+      const status =
+        file.isCreate || oldPath === undefined
+          ? 'added'
+          : file.isDelete || newPath === undefined
+            ? 'removed'
+            : file.isRename
+              ? 'renamed'
+              : file.isCopy
+                ? 'copied'
+                : 'modified'
       const lines = file.hunks.flatMap((hunk) => hunk.lines)
       const additions = lines.filter((line) => line.startsWith('+')).length
       const deletions = lines.filter((line) => line.startsWith('-')).length
@@ -28,8 +32,10 @@ export function parseGitDiff(text: string): PatchSource[] {
         .map((hunk) => {
           // parsePatch moves the start of an empty side one line on; the
           // header states it as git wrote it.
-          const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart
-          const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart
+          const oldStart =
+            hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart
+          const newStart =
+            hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart
           return [
             `@@ -${oldStart},${hunk.oldLines} +${newStart},${hunk.newLines} @@`,
             ...hunk.lines,
@@ -44,7 +50,8 @@ export function parseGitDiff(text: string): PatchSource[] {
         deletions,
         changes: additions + deletions,
         ...(patch !== '' && !file.isBinary ? { patch } : {}),
-        ...((status === 'renamed' || status === 'copied') && oldPath !== undefined
+        ...((status === 'renamed' || status === 'copied') &&
+        oldPath !== undefined
           ? { previous_filename: oldPath }
           : {}),
       }

@@ -80,7 +80,9 @@ export async function runCalls(
     done[index] = await runner.execute(index, work[index]!, 0)
   }
   if (work.length > 0) await runOne(0)
-  await pool(work.length - 1, Math.max(1, options.parallel), (n) => runOne(n + 1))
+  await pool(work.length - 1, Math.max(1, options.parallel), (n) =>
+    runOne(n + 1),
+  )
 
   // Only the budget and the deadline leave files unreviewed on purpose; a
   // fatal error fails the run and says why.
@@ -114,10 +116,20 @@ class Runner {
   }
 
   /** One planned call with whatever retries it needs; [] if not made. */
-  async execute(index: number, item: LaneCall, depth: number): Promise<CallOutcome[]> {
+  async execute(
+    index: number,
+    item: LaneCall,
+    depth: number,
+  ): Promise<CallOutcome[]> {
     const { lane, call } = item
-    if (this.options.deadline && Date.now() >= this.options.deadline.getTime()) {
-      this.#halt('deadline', `Not making call ${index + 1}: the run's deadline has passed.`)
+    if (
+      this.options.deadline &&
+      Date.now() >= this.options.deadline.getTime()
+    ) {
+      this.#halt(
+        'deadline',
+        `Not making call ${index + 1}: the run's deadline has passed.`,
+      )
       return []
     }
     core.info(
@@ -141,13 +153,17 @@ class Runner {
         const failed = { ...item, attempts, result: first.result }
         const rest: CallOutcome[] = []
         for (const part of parts) {
-          rest.push(...(await this.execute(index, { lane, call: part }, depth + 1)))
+          rest.push(
+            ...(await this.execute(index, { lane, call: part }, depth + 1)),
+          )
         }
         return [failed, ...rest]
       }
       if (error.kind === 'truncated') {
         const cap = 2 * outputCap(lane.endpoint, this.options)
-        core.warning(`Call ${index + 1} was cut off; asking once more with ${cap} output tokens.`)
+        core.warning(
+          `Call ${index + 1} was cut off; asking once more with ${cap} output tokens.`,
+        )
         const again = await this.#attempt(index, lane.endpoint, call, cap)
         if (again) attempts.push(again)
       }
@@ -193,7 +209,10 @@ class Runner {
       .clientFor(endpoint)
       .review(call, { maxOutputTokens: reservation.maxOutputTokens })
     const price = findPrice(endpoint.model, this.options.pricing)
-    this.#budget.settle(reservation, price ? costOf(result.usage, price, result.startedAt).usd : 0)
+    this.#budget.settle(
+      reservation,
+      price ? costOf(result.usage, price, result.startedAt).usd : 0,
+    )
 
     const { usage } = result
     const cached = usage.inputTokens
@@ -247,7 +266,8 @@ class Budget {
     options: CallsOptions,
   ): Reservation | undefined {
     const price = findPrice(endpoint.model, options.pricing)
-    if (this.limit === undefined || !price) return { maxOutputTokens: cap, usd: 0 }
+    if (this.limit === undefined || !price)
+      return { maxOutputTokens: cap, usd: 0 }
     const at = new Date()
     const worst = (outputTokens: number): number =>
       costOf(

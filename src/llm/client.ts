@@ -120,7 +120,8 @@ export function createModelClient(
       } catch (error) {
         const adjusted =
           adjustments < MAX_ADJUSTMENTS ? adjustRules(rules, error) : undefined
-        if (!adjusted) return finish({ usage: NO_USAGE, error: describe(error) })
+        if (!adjusted)
+          return finish({ usage: NO_USAGE, error: describe(error) })
         // The server rejected a parameter this provider usually takes: ask
         // again without it, and keep the change for the rest of the run.
         rules = adjusted
@@ -190,7 +191,8 @@ export function createModelClient(
   function describe(error: unknown): CallError {
     if (options.signal?.aborted) {
       return {
-        message: 'the run reached `run-timeout-minutes` before the model answered',
+        message:
+          'the run reached `run-timeout-minutes` before the model answered',
         fatal: false,
       }
     }
@@ -212,7 +214,11 @@ async function noRetryOnQuota(
   if (response.status !== 429) return response
   const text = await response.text()
   const headers = new Headers(response.headers)
-  if (/insufficient_quota|exceeded your current quota|insufficient balance/i.test(text)) {
+  if (
+    /insufficient_quota|exceeded your current quota|insufficient balance/i.test(
+      text,
+    )
+  ) {
     headers.set('x-should-retry', 'false')
   }
   return new Response(text, {
@@ -312,7 +318,11 @@ export function describeError(
       fatal: true,
     }
   }
-  if (/context[_ ]length|maximum context|too many tokens|prompt is too long/i.test(detail)) {
+  if (
+    /context[_ ]length|maximum context|too many tokens|prompt is too long/i.test(
+      detail,
+    )
+  ) {
     return {
       message: `${where} found the prompt too long for "${endpoint.model}": ${detail}`,
       fatal: false,

@@ -113,7 +113,10 @@ export function promptBudget(
   thinking: boolean,
 ): number {
   const { maxOutputTokens } = requestRules(provider, model, { thinking })
-  return Math.min(maxPromptTokens, contextWindow(provider, model) - maxOutputTokens)
+  return Math.min(
+    maxPromptTokens,
+    contextWindow(provider, model) - maxOutputTokens,
+  )
 }
 
 /**

@@ -51,7 +51,10 @@ export interface PlanOptions {
 export interface Plan {
   readonly calls: readonly PromptCall[]
   /** Files, or parts of files, too large to fit any call. */
-  readonly tooLarge: ReadonlyArray<{ readonly path: string; readonly label: string }>
+  readonly tooLarge: ReadonlyArray<{
+    readonly path: string
+    readonly label: string
+  }>
 }
 
 // Room for the per-call task line and the chat format's own tokens.
@@ -87,7 +90,8 @@ export function planCalls(input: PromptInput, options: PlanOptions): Plan {
     const text = chunk.blocks.map((block) => block.text).join('')
     const user = prefix + text + closing(index, chunks.length)
     const lines = chunk.blocks.reduce(
-      (sum, block) => sum + block.file.hunks.reduce((n, h) => n + h.lines.length, 0),
+      (sum, block) =>
+        sum + block.file.hunks.reduce((n, h) => n + h.lines.length, 0),
       0,
     )
     return {
@@ -144,7 +148,10 @@ export function cleanDescription(text: string): string {
   const cleaned = text
     .replace(/\r\n?/g, '\n')
     .replace(/<!--[\s\S]*?(?:-->|$)/g, '')
-    .replace(/^(?:Signed-off-by|Co-authored-by|Reviewed-by|Change-Id):.*$/gim, '')
+    .replace(
+      /^(?:Signed-off-by|Co-authored-by|Reviewed-by|Change-Id):.*$/gim,
+      '',
+    )
     .replace(/[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
@@ -287,7 +294,8 @@ function importance(path: string): number {
 
 // The delimiters the instructions rely on. Untrusted text cannot open or
 // close them: "<" becomes "&lt;" there, which a model still reads.
-const DELIMITER = /<(\/?)(pr-data|diff|guidelines|title|description)(?=[\s/>]|$)/gi
+const DELIMITER =
+  /<(\/?)(pr-data|diff|guidelines|title|description)(?=[\s/>]|$)/gi
 
 export function neutraliseTags(text: string): string {
   return text.replace(DELIMITER, '&lt;$1$2')

@@ -18,7 +18,9 @@ const DEEPSEEK_FACTOR = 1.1
  * loaded only by runs that build a prompt, keeping start-up fast for runs
  * that end early.
  */
-export async function loadTokenCounter(provider: string): Promise<TokenCounter> {
+export async function loadTokenCounter(
+  provider: string,
+): Promise<TokenCounter> {
   const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base')
   // Diffs may contain text that looks like a special token; it is data here.
   const options = { disallowedSpecial: new Set<string>() }

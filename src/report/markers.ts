@@ -25,7 +25,11 @@ export function fingerprint(path: string, side: Side, code: string): string {
  * The fingerprint of a finding listed in a review's body, which has no code
  * anchor: its file, the line the model named and its text.
  */
-export function bodyFingerprint(path: string, line: number, text: string): string {
+export function bodyFingerprint(
+  path: string,
+  line: number,
+  text: string,
+): string {
   return createHash('sha256')
     .update(`${path}\0${line}\0${normaliseCode(text)}`)
     .digest('hex')
@@ -98,6 +102,7 @@ function isCounts(value: unknown): boolean {
   if (value === undefined) return true
   if (typeof value !== 'object' || value === null) return false
   return Object.values(value).every(
-    (count) => typeof count === 'number' && Number.isInteger(count) && count >= 0,
+    (count) =>
+      typeof count === 'number' && Number.isInteger(count) && count >= 0,
   )
 }

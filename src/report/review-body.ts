@@ -79,7 +79,12 @@ export function composeReview(
   const accepted = anchored.filter(inline)
   const kept = accepted.slice(0, MAX_INLINE_COMMENTS)
   const list = (heading: string, placements: readonly InlinePlacement[]) =>
-    placements.map((p) => ({ heading, path: p.path, line: p.line, finding: p.finding }))
+    placements.map((p) => ({
+      heading,
+      path: p.path,
+      line: p.line,
+      finding: p.finding,
+    }))
   const listed: Listed[] = [
     ...list(
       'Findings GitHub did not accept as inline comments',
@@ -118,7 +123,11 @@ export function composeReview(
 export function placementFingerprint(placement: Placement): string {
   return placement.kind === 'inline'
     ? fingerprint(placement.path, placement.side, placement.anchorText)
-    : bodyFingerprint(placement.path, placement.finding.line, placement.finding.body)
+    : bodyFingerprint(
+        placement.path,
+        placement.finding.line,
+        placement.finding.body,
+      )
 }
 
 /**
@@ -159,7 +168,7 @@ function renderBody(
     ...groupByHeading(listed.slice(0, shown)),
     omitted > 0
       ? `…and ${omitted} more ${omitted === 1 ? 'finding' : 'findings'}, ` +
-        'cut to stay under GitHub\'s size limit: the job summary lists them all.'
+        "cut to stay under GitHub's size limit: the job summary lists them all."
       : '',
     ...input.notes.map((note) => `> [!NOTE]\n> ${note}`),
     skippedFiles(input.statuses),
@@ -176,7 +185,8 @@ function countLine(inline: number, inBody: number, earlier: number): string {
       ? ` ${earlier} ${earlier === 1 ? 'finding was' : 'findings were'} ` +
         'already posted and are not repeated.'
       : ''
-  if (total === 0) return earlier > 0 ? `No new findings.${before}` : 'No findings.'
+  if (total === 0)
+    return earlier > 0 ? `No new findings.${before}` : 'No findings.'
   const noun = total === 1 ? 'finding' : 'findings'
   const where =
     inBody === 0

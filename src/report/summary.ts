@@ -11,13 +11,7 @@ import type { ModelPrice } from '../cost/prices'
 import { ASSUMED_OUTPUT_TOKENS, type RouteEstimate } from '../estimate'
 import type { LaneKind, Route } from '../route'
 import { SKIP_REASON_TEXT, type FileStatus } from '../select'
-import {
-  codePath,
-  escapeHtml,
-  formatCount,
-  formatUsd,
-  tableCell,
-} from './text'
+import { codePath, escapeHtml, formatCount, formatUsd, tableCell } from './text'
 
 export interface CallSummary {
   /** The lane the call belongs to: default, escalated or sensitive. */
@@ -144,7 +138,8 @@ function callTable(run: RunSummary): string {
     const usage = call.usage
     const summary = run.calls[index]
     const status = summary?.error ? ` ⚠️ ${escapeHtml(summary.error)}` : ''
-    const lane = summary?.lane && summary.lane !== 'default' ? ` (${summary.lane})` : ''
+    const lane =
+      summary?.lane && summary.lane !== 'default' ? ` (${summary.lane})` : ''
     return (
       `| ${index + 1} | \`${escapeHtml(call.model)}\`${lane} | ${summary?.paths.length ?? 0} | ` +
       `${formatCount(usage.inputTokens - usage.cachedInputTokens)} | ` +
@@ -214,7 +209,8 @@ function costNotes(run: RunSummary): string {
 
 function estimateTable(estimates: RunSummary['estimates']): string {
   if (!estimates || estimates.length === 0) return ''
-  const usd = (value: number | undefined) => (value === undefined ? 'no price' : formatUsd(value))
+  const usd = (value: number | undefined) =>
+    value === undefined ? 'no price' : formatUsd(value)
   const rows = estimates.map(
     (row) =>
       `| ${row.label} | ${row.endpoint.provider} \`${escapeHtml(row.endpoint.model)}\` | ` +
@@ -273,7 +269,9 @@ function escalationCost(run: RunSummary): string {
   const cost = run.cost
   const defaultModel = run.route?.endpoint.model
   if (!cost || !defaultModel) return ''
-  const escalated = cost.calls.filter((_, index) => run.calls[index]?.lane === 'escalated')
+  const escalated = cost.calls.filter(
+    (_, index) => run.calls[index]?.lane === 'escalated',
+  )
   const price = findPrice(defaultModel, run.pricing)
   if (escalated.length === 0 || !price) return ''
   const spent = escalated.reduce((sum, call) => sum + (call.cost?.usd ?? 0), 0)

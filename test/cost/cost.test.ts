@@ -70,7 +70,11 @@ describe('costOf, against bills computed by hand', () => {
   it('bills GPT-5.6 cache writes at 1.25 times the input price', () => {
     // 1,000 x $2 + 4,000 x $2.50 + 1,000 x $12, per million
     const cost = costOf(
-      usage({ inputTokens: 5_000, cacheWriteTokens: 4_000, outputTokens: 1_000 }),
+      usage({
+        inputTokens: 5_000,
+        cacheWriteTokens: 4_000,
+        outputTokens: 1_000,
+      }),
       price('gpt-5.6-terra'),
       SATURDAY,
     )
@@ -81,7 +85,11 @@ describe('costOf, against bills computed by hand', () => {
   it('applies the long-context multiplier to the whole request', () => {
     // 200,000 x $4 + 100,000 x $0.40 + 10,000 x $18, per million
     const cost = costOf(
-      usage({ inputTokens: 300_000, cachedInputTokens: 100_000, outputTokens: 10_000 }),
+      usage({
+        inputTokens: 300_000,
+        cachedInputTokens: 100_000,
+        outputTokens: 10_000,
+      }),
       price('gpt-5.6-terra'),
       SATURDAY,
     )
@@ -91,10 +99,9 @@ describe('costOf, against bills computed by hand', () => {
 
   it('computes what the cache saved', () => {
     // 8,000 cached tokens x ($0.15 - $0.003), per million
-    expect(cacheSavings(deepseekCall, price('deepseek-flash'), SATURDAY)).toBeCloseTo(
-      0.001176,
-      12,
-    )
+    expect(
+      cacheSavings(deepseekCall, price('deepseek-flash'), SATURDAY),
+    ).toBeCloseTo(0.001176, 12)
   })
 })
 
@@ -128,7 +135,9 @@ describe('findPrice', () => {
     }
     const found = findPrice('deepseek-flash', { 'deepseek-flash': flat })
     expect(found).toBe(flat)
-    expect(costOf(usage({ inputTokens: 1_000_000 }), flat, FRIDAY_PEAK).usd).toBe(1)
+    expect(
+      costOf(usage({ inputTokens: 1_000_000 }), flat, FRIDAY_PEAK).usd,
+    ).toBe(1)
   })
 })
 
@@ -137,7 +146,11 @@ describe('buildCostReport', () => {
     const call = {
       model: 'deepseek-flash',
       startedAt: SATURDAY,
-      usage: usage({ inputTokens: 10_000, cachedInputTokens: 8_000, outputTokens: 500 }),
+      usage: usage({
+        inputTokens: 10_000,
+        cachedInputTokens: 8_000,
+        outputTokens: 500,
+      }),
     }
     const report = buildCostReport([call, call], {})
     expect(report.usd).toBeCloseTo(2 * 0.000624, 12)
@@ -149,12 +162,21 @@ describe('buildCostReport', () => {
       'gpt-5',
     ])
     // gpt-5: 2 x (2,000 x $1.25 + 8,000 x $0.125 + 500 x $10), per million
-    expect(report.comparisons[2]?.usd).toBeCloseTo(2 * (0.0025 + 0.001 + 0.005), 12)
+    expect(report.comparisons[2]?.usd).toBeCloseTo(
+      2 * (0.0025 + 0.001 + 0.005),
+      12,
+    )
   })
 
   it('gives no dollar figure when a model has no price, and names it', () => {
     const report = buildCostReport(
-      [{ model: 'qwen3-coder', startedAt: SATURDAY, usage: usage({ inputTokens: 5 }) }],
+      [
+        {
+          model: 'qwen3-coder',
+          startedAt: SATURDAY,
+          usage: usage({ inputTokens: 5 }),
+        },
+      ],
       {},
     )
     expect(report.usd).toBeUndefined()

@@ -45,7 +45,10 @@ describe('placeFindings', () => {
   })
 
   it('moves a finding outside every hunk into the body', () => {
-    expect(place({ line: 108 })).toMatchObject({ kind: 'body', reason: 'outside-diff' })
+    expect(place({ line: 108 })).toMatchObject({
+      kind: 'body',
+      reason: 'outside-diff',
+    })
   })
 
   it('puts findings on files outside the pull request into the body', () => {
@@ -57,14 +60,24 @@ describe('placeFindings', () => {
   })
 
   it('strips only a leading ./, a/ or b/ before comparing paths exactly', () => {
-    expect(place({ path: './src/util/format.ts' })).toMatchObject({ kind: 'inline' })
-    expect(place({ path: 'b/src/util/format.ts' })).toMatchObject({ kind: 'inline' })
-    expect(place({ path: 'SRC/util/format.ts' })).toMatchObject({ reason: 'outside-pr' })
-    expect(place({ path: 'util/format.ts' })).toMatchObject({ reason: 'outside-pr' })
+    expect(place({ path: './src/util/format.ts' })).toMatchObject({
+      kind: 'inline',
+    })
+    expect(place({ path: 'b/src/util/format.ts' })).toMatchObject({
+      kind: 'inline',
+    })
+    expect(place({ path: 'SRC/util/format.ts' })).toMatchObject({
+      reason: 'outside-pr',
+    })
+    expect(place({ path: 'util/format.ts' })).toMatchObject({
+      reason: 'outside-pr',
+    })
   })
 
   it('infers LEFT for a removed line when the quote matches it', () => {
-    expect(place({ line: 42, quote: 'return s.padStart(width);' })).toMatchObject({
+    expect(
+      place({ line: 42, quote: 'return s.padStart(width);' }),
+    ).toMatchObject({
       kind: 'inline',
       side: 'LEFT',
       line: 42,
@@ -72,7 +85,9 @@ describe('placeFindings', () => {
   })
 
   it('moves the anchor to the quoted line when the model miscounted', () => {
-    expect(place({ line: 45, side: 'RIGHT', quote: 'return out;' })).toMatchObject({
+    expect(
+      place({ line: 45, side: 'RIGHT', quote: 'return out;' }),
+    ).toMatchObject({
       kind: 'inline',
       line: 43,
       movedFrom: 45,
@@ -88,13 +103,27 @@ describe('placeFindings', () => {
 
   it('keeps a valid range within one hunk and offers its suggestion', () => {
     expect(
-      place({ startLine: 42, line: 43, side: 'RIGHT', suggestion: '  return s.padStart(width)' }),
+      place({
+        startLine: 42,
+        line: 43,
+        side: 'RIGHT',
+        suggestion: '  return s.padStart(width)',
+      }),
     ).toMatchObject({ startLine: 42, line: 43, applySuggestion: true })
   })
 
   it('drops a range that crosses hunks, and with it the one-click suggestion', () => {
-    const placement = place({ startLine: 44, line: 92, side: 'RIGHT', suggestion: 'x' })
-    expect(placement).toMatchObject({ kind: 'inline', line: 92, applySuggestion: false })
+    const placement = place({
+      startLine: 44,
+      line: 92,
+      side: 'RIGHT',
+      suggestion: 'x',
+    })
+    expect(placement).toMatchObject({
+      kind: 'inline',
+      line: 92,
+      applySuggestion: false,
+    })
     expect(placement).not.toHaveProperty('startLine')
   })
 

@@ -19,7 +19,11 @@ describe('parseGitDiff', () => {
       '',
     ].join('\n')
     const [file] = parseGitDiff(text)
-    expect(file).toMatchObject({ filename: 'docs/한 폴더/a.md', status: 'modified', additions: 1 })
+    expect(file).toMatchObject({
+      filename: 'docs/한 폴더/a.md',
+      status: 'modified',
+      additions: 1,
+    })
     expect(parseFile(file!).right.has(3)).toBe(true)
   })
 
@@ -28,7 +32,9 @@ describe('parseGitDiff', () => {
     (slug) => {
       const dir = join(FIXTURES_DIR, slug)
       const fromDiff = parseGitDiff(readFileSync(join(dir, 'pr.diff'), 'utf8'))
-      const listed = JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8')) as Array<{
+      const listed = JSON.parse(
+        readFileSync(join(dir, 'files.json'), 'utf8'),
+      ) as Array<{
         filename: string
         status: string
         additions: number
@@ -36,13 +42,18 @@ describe('parseGitDiff', () => {
         previous_filename?: string
         patch?: string
       }>
-      expect(fromDiff.map((f) => f.filename)).toEqual(listed.map((f) => f.filename))
+      expect(fromDiff.map((f) => f.filename)).toEqual(
+        listed.map((f) => f.filename),
+      )
       for (const [index, entry] of listed.entries()) {
         const ours = fromDiff[index]!
         expect(ours.status).toBe(entry.status)
         expect(ours.previous_filename).toBe(entry.previous_filename)
         if (entry.patch === undefined) continue
-        expect([ours.additions, ours.deletions]).toEqual([entry.additions, entry.deletions])
+        expect([ours.additions, ours.deletions]).toEqual([
+          entry.additions,
+          entry.deletions,
+        ])
         const a = parseFile(ours)
         const b = parseFile(entry as Parameters<typeof parseFile>[0])
         expect([...a.right.keys()]).toEqual([...b.right.keys()])

@@ -19,7 +19,8 @@ function snapshot(file: DiffFile): unknown {
       newLines: hunk.newLines,
       section: hunk.section,
       lines: hunk.lines.map(
-        (line) => `${line.kind} ${line.oldLine ?? '-'} ${line.newLine ?? '-'} |${line.text}`,
+        (line) =>
+          `${line.kind} ${line.oldLine ?? '-'} ${line.newLine ?? '-'} |${line.text}`,
       ),
     })),
     right: [...file.right.keys()],

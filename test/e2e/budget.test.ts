@@ -14,7 +14,10 @@ afterEach(async () => {
 })
 
 const files: GitHubFile[] = Array.from({ length: 8 }, (_, n) => {
-  const lines = Array.from({ length: 60 }, (_, k) => `+export const value${n}_${k} = compute(${k}, 'argument ${k}')`)
+  const lines = Array.from(
+    { length: 60 },
+    (_, k) => `+export const value${n}_${k} = compute(${k}, 'argument ${k}')`,
+  )
   return {
     filename: `src/module${n}.ts`,
     status: 'added',
@@ -39,7 +42,8 @@ describe('a tight max-cost-usd', () => {
 
     const calls = result.openai.calls
     const spent = calls.reduce(
-      (sum, call) => sum + expectedUsd('gpt-5', call.usage ?? {}, new Date(call.at)),
+      (sum, call) =>
+        sum + expectedUsd('gpt-5', call.usage ?? {}, new Date(call.at)),
       0,
     )
     expect(calls.length).toBeGreaterThan(0)
@@ -49,12 +53,19 @@ describe('a tight max-cost-usd', () => {
     // The cap was lowered to what the budget could cover.
     for (const call of calls) expect(call.outputCap).toBeLessThan(16384)
 
-    const skipped = files.filter((file) => !calls.some((call) => call.prompt.includes(`FILE: ${file.filename}\n`)))
+    const skipped = files.filter(
+      (file) =>
+        !calls.some((call) => call.prompt.includes(`FILE: ${file.filename}\n`)),
+    )
     expect(skipped.length).toBeGreaterThan(0)
     for (const file of skipped) {
-      expect(result.run.summary).toContain(`| \`${file.filename}\` | not reviewed: over the \`max-cost-usd\` budget |`)
+      expect(result.run.summary).toContain(
+        `| \`${file.filename}\` | not reviewed: over the \`max-cost-usd\` budget |`,
+      )
     }
-    expect(result.run.stdout).toContain('::warning::Not reviewed because the next call would exceed `max-cost-usd`')
+    expect(result.run.stdout).toContain(
+      '::warning::Not reviewed because the next call would exceed `max-cost-usd`',
+    )
   })
 
   it('refuses a budget it cannot enforce: a model with no price', async () => {

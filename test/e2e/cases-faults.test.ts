@@ -8,13 +8,19 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { GitHubFile } from '../emulators/github'
 import { CASES_DIR, hasShared } from '../shared'
-import { reviewSynthetic, type SyntheticPr, type SyntheticRun } from './synthetic'
+import {
+  reviewSynthetic,
+  type SyntheticPr,
+  type SyntheticRun,
+} from './synthetic'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Case = { input: any }
 
 function readCase(prefix: string): Case {
-  const name = readdirSync(CASES_DIR).find((file) => file.startsWith(`${prefix}-`))
+  const name = readdirSync(CASES_DIR).find((file) =>
+    file.startsWith(`${prefix}-`),
+  )
   if (!name) throw new Error(`no case ${prefix} in ${CASES_DIR}`)
   return parse(readFileSync(join(CASES_DIR, name), 'utf8')) as Case
 }
@@ -56,7 +62,11 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
       findings: [{ path: 'src/file3.ts', line: 12, body: 'A finding.' }],
       // The case waits 20 s; the test keeps its shape with 1 s.
       beforeRun: (_g, deepseek) =>
-        deepseek.inject({ status: limited.status, headers: { 'retry-after': '1' }, body: limited.body }),
+        deepseek.inject({
+          status: limited.status,
+          headers: { 'retry-after': '1' },
+          body: limited.body,
+        }),
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.deepseek.calls.map((call) => call.status)).toEqual([429, 200])
@@ -65,7 +75,8 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
     const quota = testCase.input.quota_exhausted_response
     const broke = await review({
       files: files(4),
-      beforeRun: (_g, deepseek) => deepseek.inject({ status: quota.status, body: quota.body }),
+      beforeRun: (_g, deepseek) =>
+        deepseek.inject({ status: quota.status, body: quota.body }),
     })
     expect(broke.deepseek.calls).toHaveLength(1)
     expect(broke.run.exitCode).toBe(1)
@@ -78,16 +89,28 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
     // The case's reply uses another tool's field names; the fence is kept
     // exactly, the content is in this action's shape.
     const theirs = JSON.parse(
-      (testCase.input.response_message_content as string).replace(/^```json\n|\n```$/g, ''),
+      (testCase.input.response_message_content as string).replace(
+        /^```json\n|\n```$/g,
+        '',
+      ),
     ) as { reviews: Array<{ lineNumber: number; reviewComment: string }> }
     const ours = {
       summary: 'One problem.',
-      comments: theirs.reviews.map((r) => ({ path: 'src/file0.ts', line: r.lineNumber, body: r.reviewComment, severity: 'major' })),
+      comments: theirs.reviews.map((r) => ({
+        path: 'src/file0.ts',
+        line: r.lineNumber,
+        body: r.reviewComment,
+        severity: 'major',
+      })),
     }
-    const fenced = (testCase.input.response_message_content as string).replace(/\{[\s\S]*\}/, JSON.stringify(ours))
+    const fenced = (testCase.input.response_message_content as string).replace(
+      /\{[\s\S]*\}/,
+      JSON.stringify(ours),
+    )
     const result = await review({
       files: files(1),
-      beforeRun: (_g, deepseek) => deepseek.inject({ reply: { content: fenced } }),
+      beforeRun: (_g, deepseek) =>
+        deepseek.inject({ reply: { content: fenced } }),
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.deepseek.calls).toHaveLength(1)
@@ -112,7 +135,9 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
     const bodies = result.selfHosted.calls.map((call) => call.body)
     expect(bodies[0]).toHaveProperty('max_tokens')
     expect(result.selfHosted.calls[0]!.status).toBe(400)
-    const answered = result.selfHosted.calls.filter((call) => call.status === 200)
+    const answered = result.selfHosted.calls.filter(
+      (call) => call.status === 200,
+    )
     expect(answered.length).toBeGreaterThan(0)
     for (const call of answered) {
       expect(call.body).toHaveProperty('max_completion_tokens')
@@ -133,7 +158,8 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
           reply: {
             content: choice.message.content,
             finishReason: choice.finish_reason,
-            reasoningTokens: response.usage.completion_tokens_details.reasoning_tokens,
+            reasoningTokens:
+              response.usage.completion_tokens_details.reasoning_tokens,
             completionTokens: response.usage.completion_tokens,
           },
         }),
@@ -142,7 +168,9 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
       `model output truncated at max_tokens=32768 (${response.usage.completion_tokens_details.reasoning_tokens} reasoning tokens)`,
     )
     expect(result.run.stdout).not.toContain('not valid JSON')
-    expect(Number(result.run.outputs['output-tokens'])).toBeGreaterThanOrEqual(response.usage.completion_tokens)
+    expect(Number(result.run.outputs['output-tokens'])).toBeGreaterThanOrEqual(
+      response.usage.completion_tokens,
+    )
     expect(result.run.summary).toContain(`(${(7900).toLocaleString('en-US')}`)
   })
 
@@ -161,7 +189,11 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
 describe.skipIf(!hasShared)('cases about events and servers', () => {
   it('28: drafts are skipped until ready_for_review, which reviews the whole pull request', async () => {
     const testCase = readCase('28')
-    const steps = [testCase.input.event_1, testCase.input.event_2, testCase.input.event_3] as Array<{
+    const steps = [
+      testCase.input.event_1,
+      testCase.input.event_2,
+      testCase.input.event_3,
+    ] as Array<{
       action: string
       pull_request: { draft: boolean }
     }>
@@ -175,7 +207,11 @@ describe.skipIf(!hasShared)('cases about events and servers', () => {
       })
       outcomes.push(
         `${step.action}: ${result.deepseek.calls.length} calls, ${result.github.reviews.length} reviews` +
-          (result.run.stdout.includes('::notice::Not reviewed: draft pull request') ? ', draft notice' : ''),
+          (result.run.stdout.includes(
+            '::notice::Not reviewed: draft pull request',
+          )
+            ? ', draft notice'
+            : ''),
       )
       expect(result.run.exitCode).toBe(0)
     }
@@ -197,7 +233,11 @@ describe.skipIf(!hasShared)('cases about events and servers', () => {
       env: { GITHUB_SERVER_URL: testCase.input.runner_env.GITHUB_SERVER_URL },
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.github.requests.every((request) => request.path.startsWith('/api/v3/'))).toBe(true)
+    expect(
+      result.github.requests.every((request) =>
+        request.path.startsWith('/api/v3/'),
+      ),
+    ).toBe(true)
     expect(result.deepseek.calls).toEqual([])
     expect(result.openai.calls).toHaveLength(1)
     expect(result.review?.comments).toHaveLength(1)

@@ -6,7 +6,11 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadFixtureSetup, startGitHubEmulator, type GitHubEmulator } from '../emulators/github'
+import {
+  loadFixtureSetup,
+  startGitHubEmulator,
+  type GitHubEmulator,
+} from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { FIXTURES_DIR, hasShared } from '../shared'
 import { mixedFindings, scriptedReviewer } from './reviewer'
@@ -14,18 +18,20 @@ import { mixedFindings, scriptedReviewer } from './reviewer'
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
 
 function runCli(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', fail)
-    child.on('close', (code) => done({ code, stdout, stderr }))
-  })
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (done, fail) => {
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.on('error', fail)
+      child.on('close', (code) => done({ code, stdout, stderr }))
+    },
+  )
 }
 
 const open: Array<GitHubEmulator | LlmEmulator> = []
@@ -35,53 +41,84 @@ afterEach(async () => {
 
 describe('cost-aware-review (the local CLI)', () => {
   it('prints its usage, and fails with it on a wrong call', async () => {
-    expect((await runCli(['--help'])).stdout).toContain('cost-aware-review estimate --diff FILE.patch')
+    expect((await runCli(['--help'])).stdout).toContain(
+      'cost-aware-review estimate --diff FILE.patch',
+    )
     const wrong = await runCli(['estimate'])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toContain('estimate needs --diff FILE.patch')
   })
 
-  it.skipIf(!hasShared)('estimates a patch file offline, on every route', async () => {
-    const diff = join(FIXTURES_DIR, 'gson-proto-field-annotations', 'pr.diff')
-    const result = await runCli(['estimate', '--diff', diff, '--public'])
-    expect(result.code, result.stderr).toBe(0)
-    expect(result.stdout).toContain('8 files in')
-    expect(result.stdout).toContain('not reviewed: proto/src/main/java/com/google/gson/protobuf/generated/.gitignore (generated code)')
-    expect(result.stdout).toMatch(/chosen route, default files\s+deepseek deepseek-flash\s+1\s+[\d,]+/)
-    expect(result.stdout).toMatch(/all files, for comparison\s+openai gpt-5\s+1/)
-    expect(result.stdout).not.toContain('::')
-  })
+  it.skipIf(!hasShared)(
+    'estimates a patch file offline, on every route',
+    async () => {
+      const diff = join(FIXTURES_DIR, 'gson-proto-field-annotations', 'pr.diff')
+      const result = await runCli(['estimate', '--diff', diff, '--public'])
+      expect(result.code, result.stderr).toBe(0)
+      expect(result.stdout).toContain('8 files in')
+      expect(result.stdout).toContain(
+        'not reviewed: proto/src/main/java/com/google/gson/protobuf/generated/.gitignore (generated code)',
+      )
+      expect(result.stdout).toMatch(
+        /chosen route, default files\s+deepseek deepseek-flash\s+1\s+[\d,]+/,
+      )
+      expect(result.stdout).toMatch(
+        /all files, for comparison\s+openai gpt-5\s+1/,
+      )
+      expect(result.stdout).not.toContain('::')
+    },
+  )
 
-  it.skipIf(!hasShared)('reviews a pull request on GitHub, printing instead of posting with --dry-run', async () => {
-    const setup = loadFixtureSetup(join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix'))
-    const github = await startGitHubEmulator()
-    const deepseek = await startLlmEmulator({
-      flavour: 'deepseek',
-      respond: scriptedReviewer((request) => mixedFindings(setup.files, request.prompt)),
-    })
-    open.push(github, deepseek)
-    github.addPullRequest(setup)
-    const env = {
-      GITHUB_TOKEN: 'ghs_cli',
-      GITHUB_API_URL: github.url,
-      DEEPSEEK_API_KEY: 'test-key',
-    }
-    const args = ['review', '--repo', `${setup.owner}/${setup.repo}`, '--pr', String(setup.number)]
-    const input = ['--input', `deepseek-base-url=${deepseek.url}`]
+  it.skipIf(!hasShared)(
+    'reviews a pull request on GitHub, printing instead of posting with --dry-run',
+    async () => {
+      const setup = loadFixtureSetup(
+        join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix'),
+      )
+      const github = await startGitHubEmulator()
+      const deepseek = await startLlmEmulator({
+        flavour: 'deepseek',
+        respond: scriptedReviewer((request) =>
+          mixedFindings(setup.files, request.prompt),
+        ),
+      })
+      open.push(github, deepseek)
+      github.addPullRequest(setup)
+      const env = {
+        GITHUB_TOKEN: 'ghs_cli',
+        GITHUB_API_URL: github.url,
+        DEEPSEEK_API_KEY: 'test-key',
+      }
+      const args = [
+        'review',
+        '--repo',
+        `${setup.owner}/${setup.repo}`,
+        '--pr',
+        String(setup.number),
+      ]
+      const input = ['--input', `deepseek-base-url=${deepseek.url}`]
 
-    const dry = await runCli([...args, ...input, '--dry-run'], env)
-    expect(dry.code, dry.stderr).toBe(0)
-    expect(github.requests.filter((r) => r.method === 'POST')).toEqual([])
-    expect(dry.stdout).toContain('### Cost-aware review')
-    expect(dry.stdout).toContain('--- requests/auth.py:')
-    expect(dry.stdout).toContain('## Cost-aware review: $')
-    expect(dry.stderr).toContain('== Model calls')
-    expect(dry.stdout + dry.stderr).not.toContain('ghs_cli')
+      const dry = await runCli([...args, ...input, '--dry-run'], env)
+      expect(dry.code, dry.stderr).toBe(0)
+      expect(github.requests.filter((r) => r.method === 'POST')).toEqual([])
+      expect(dry.stdout).toContain('### Cost-aware review')
+      expect(dry.stdout).toContain('--- requests/auth.py:')
+      expect(dry.stdout).toContain('## Cost-aware review: $')
+      expect(dry.stderr).toContain('== Model calls')
+      expect(dry.stdout + dry.stderr).not.toContain('ghs_cli')
 
-    const real = await runCli([...args, ...input], env)
-    expect(real.code, real.stderr).toBe(0)
-    expect(github.reviews).toHaveLength(1)
-    // Public, as GitHub's repository endpoint says: DeepSeek.
-    expect(JSON.parse(readFileSync(join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix', 'meta.json'), 'utf8')).private).toBe(false)
-  })
+      const real = await runCli([...args, ...input], env)
+      expect(real.code, real.stderr).toBe(0)
+      expect(github.reviews).toHaveLength(1)
+      // Public, as GitHub's repository endpoint says: DeepSeek.
+      expect(
+        JSON.parse(
+          readFileSync(
+            join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix', 'meta.json'),
+            'utf8',
+          ),
+        ).private,
+      ).toBe(false)
+    },
+  )
 })

@@ -20,7 +20,8 @@ export interface PromptLine {
 
 /** The numbered code lines of the prompt's user message, by file. */
 export function promptLines(request: ChatRequest): PromptLine[] {
-  const user = request.messages.find((message) => message.role === 'user')?.content ?? ''
+  const user =
+    request.messages.find((message) => message.role === 'user')?.content ?? ''
   const diff = user.slice(user.indexOf('<diff>\n'), user.lastIndexOf('</diff>'))
   const lines: PromptLine[] = []
   let path = ''
@@ -43,7 +44,9 @@ export function promptLines(request: ChatRequest): PromptLine[] {
   return lines
 }
 
-export function codeReviewer(rules: readonly Rule[]): (request: ChatRequest) => ReplySpec {
+export function codeReviewer(
+  rules: readonly Rule[],
+): (request: ChatRequest) => ReplySpec {
   return (request) => {
     const comments = promptLines(request).flatMap((line) =>
       rules
@@ -59,6 +62,8 @@ export function codeReviewer(rules: readonly Rule[]): (request: ChatRequest) => 
           quote: line.code,
         })),
     )
-    return { content: JSON.stringify({ summary: 'Scripted review.', comments }) }
+    return {
+      content: JSON.stringify({ summary: 'Scripted review.', comments }),
+    }
   }
 }

@@ -21,30 +21,48 @@ function file(filename: string): GitHubFile {
 describe('.github/cost-aware-review.yml', () => {
   it('is read from the base revision; the pull request’s own edit of it has no effect', async () => {
     const result = await reviewSynthetic({
-      files: [file('src/app.ts'), file('src/generated-by-hand.ts'), file('.github/cost-aware-review.yml')],
+      files: [
+        file('src/app.ts'),
+        file('src/generated-by-hand.ts'),
+        file('.github/cost-aware-review.yml'),
+      ],
       baseContents: {
-        '.github/cost-aware-review.yml': 'exclude:\n  - src/generated-by-hand.ts\nmax-cost-usd: 0.10\n',
+        '.github/cost-aware-review.yml':
+          'exclude:\n  - src/generated-by-hand.ts\nmax-cost-usd: 0.10\n',
       },
       // What the pull request's head says: ignored.
-      headContents: { '.github/cost-aware-review.yml': 'max-cost-usd: 1000\ninclude: nothing/**\n' },
+      headContents: {
+        '.github/cost-aware-review.yml':
+          'max-cost-usd: 1000\ninclude: nothing/**\n',
+      },
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.run.stdout).toContain(`Settings from .github/cost-aware-review.yml at ${BASE_SHA.slice(0, 7)} applied`)
-    expect(result.run.summary).toContain('| `src/generated-by-hand.ts` | not reviewed: matches `exclude` |')
+    expect(result.run.stdout).toContain(
+      `Settings from .github/cost-aware-review.yml at ${BASE_SHA.slice(0, 7)} applied`,
+    )
+    expect(result.run.summary).toContain(
+      '| `src/generated-by-hand.ts` | not reviewed: matches `exclude` |',
+    )
     expect(result.run.summary).toContain('| `src/app.ts` | reviewed |')
-    const reads = result.github.requests.filter((r) => r.path.includes('/contents/'))
+    const reads = result.github.requests.filter((r) =>
+      r.path.includes('/contents/'),
+    )
     expect(reads.every((r) => r.query.ref === BASE_SHA)).toBe(true)
   })
 
   it('fails with the file and the key when the config is wrong', async () => {
     const result = await reviewSynthetic({
       files: [file('src/app.ts')],
-      baseContents: { '.github/cost-aware-review.yml': 'openai-api-key: sk-oops\n' },
+      baseContents: {
+        '.github/cost-aware-review.yml': 'openai-api-key: sk-oops\n',
+      },
     })
     runs.push(result)
     expect(result.run.exitCode).toBe(1)
-    expect(result.run.stdout).toContain('The repository config .github/cost-aware-review.yml sets "openai-api-key"')
+    expect(result.run.stdout).toContain(
+      'The repository config .github/cost-aware-review.yml sets "openai-api-key"',
+    )
     expect(result.deepseek.calls).toEqual([])
   })
 })

@@ -6,7 +6,14 @@ describe('the demo (npm run demo)', () => {
     const { run, review, modelCalls } = await runDemo()
     expect(run.exitCode, run.stdout + run.stderr).toBe(0)
     expect(modelCalls).toBe(1)
-    expect(review?.comments.map((c) => [c.path, c.start_line ?? null, c.line, c.side])).toEqual([
+    expect(
+      review?.comments.map((c) => [
+        c.path,
+        c.start_line ?? null,
+        c.line,
+        c.side,
+      ]),
+    ).toEqual([
       ['src/inventory/import.ts', 25, 27, 'RIGHT'],
       ['src/inventory/import.ts', null, 15, 'RIGHT'],
       ['src/inventory/config.ts', null, 9, 'RIGHT'],
@@ -15,7 +22,9 @@ describe('the demo (npm run demo)', () => {
     expect(review?.body).toContain('- src/db.ts:12 - ')
     expect(review?.body).toContain('`docs/stock-levels.png`: binary file')
     expect(review?.body).toContain('`package-lock.json`: lockfile')
-    expect(run.summary).toMatch(/## Cost-aware review: \$0\.\d+ · deepseek `deepseek-flash`/)
+    expect(run.summary).toMatch(
+      /## Cost-aware review: \$0\.\d+ · deepseek `deepseek-flash`/,
+    )
     expect(run.outputs.comments).toBe('4')
   })
 })

@@ -6,7 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
 import type { LlmFault } from '../emulators/llm'
-import { reviewSynthetic, type SyntheticPr, type SyntheticRun } from './synthetic'
+import {
+  reviewSynthetic,
+  type SyntheticPr,
+  type SyntheticRun,
+} from './synthetic'
 
 const runs: SyntheticRun[] = []
 afterEach(async () => {
@@ -14,14 +18,22 @@ afterEach(async () => {
 })
 
 function file(n: number, extra = 0): GitHubFile {
-  const lines = Array.from({ length: extra }, (_, k) => `+export const more${n}_${k} = compute(${k}, 'argument ${k}')`)
+  const lines = Array.from(
+    { length: extra },
+    (_, k) => `+export const more${n}_${k} = compute(${k}, 'argument ${k}')`,
+  )
   return {
     filename: `src/file${n}.ts`,
     status: 'modified',
     additions: 1 + extra,
     deletions: 0,
     changes: 1 + extra,
-    patch: [`@@ -1,1 +1,${2 + extra} @@`, ' export {}', `+export const value${n} = ${n}`, ...lines].join('\n'),
+    patch: [
+      `@@ -1,1 +1,${2 + extra} @@`,
+      ' export {}',
+      `+export const value${n} = ${n}`,
+      ...lines,
+    ].join('\n'),
   }
 }
 
@@ -40,13 +52,35 @@ async function withModelFault(fault: LlmFault, pr: Partial<SyntheticPr> = {}) {
 
 describe('model provider faults', () => {
   it.each([
-    ['429 with retry-after', { status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'Rate limit reached', type: 'requests' } } }],
-    ['500', { status: 500, body: { error: { message: 'Internal error', type: 'server_error' } } }],
-    ['503', { status: 503, body: { error: { message: 'Server overloaded', type: 'server_error' } } }],
+    [
+      '429 with retry-after',
+      {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { error: { message: 'Rate limit reached', type: 'requests' } },
+      },
+    ],
+    [
+      '500',
+      {
+        status: 500,
+        body: { error: { message: 'Internal error', type: 'server_error' } },
+      },
+    ],
+    [
+      '503',
+      {
+        status: 503,
+        body: { error: { message: 'Server overloaded', type: 'server_error' } },
+      },
+    ],
   ] as const)('retries a %s and reviews', async (_, fault) => {
     const result = await withModelFault(fault)
     expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
-    expect(result.deepseek.calls.map((call) => call.status)).toEqual([fault.status, 200])
+    expect(result.deepseek.calls.map((call) => call.status)).toEqual([
+      fault.status,
+      200,
+    ])
     expect(result.review?.comments).toHaveLength(1)
   })
 
@@ -55,7 +89,8 @@ describe('model provider faults', () => {
       status: 429,
       body: {
         error: {
-          message: 'You exceeded your current quota, please check your plan and billing details.',
+          message:
+            'You exceeded your current quota, please check your plan and billing details.',
           type: 'insufficient_quota',
           code: 'insufficient_quota',
         },
@@ -68,9 +103,14 @@ describe('model provider faults', () => {
   })
 
   it('gives up on a hanging call at the request timeout, then retries', async () => {
-    const result = await withModelFault({ hang: true }, { inputs: { 'request-timeout-seconds': '1' } })
+    const result = await withModelFault(
+      { hang: true },
+      { inputs: { 'request-timeout-seconds': '1' } },
+    )
     expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
-    expect(result.deepseek.calls.filter((call) => call.status === 200)).toHaveLength(1)
+    expect(
+      result.deepseek.calls.filter((call) => call.status === 200),
+    ).toHaveLength(1)
     expect(result.review?.comments).toHaveLength(1)
     expect(result.run.durationMs).toBeLessThan(15_000)
   })
@@ -79,10 +119,21 @@ describe('model provider faults', () => {
     const result = await reviewSynthetic({
       files: [file(1, 30), file(2, 30)],
       findings: [finding],
-      inputs: { 'max-prompt-tokens': '2200', 'run-timeout-minutes': '0.05', 'request-timeout-seconds': '60' },
+      inputs: {
+        'max-prompt-tokens': '2200',
+        'run-timeout-minutes': '0.05',
+        'request-timeout-seconds': '60',
+      },
       beforeRun: (_github, deepseek) => {
         // The first call answers; every later one hangs.
-        deepseek.inject({ reply: { content: JSON.stringify({ summary: 'First part.', comments: [finding] }) } })
+        deepseek.inject({
+          reply: {
+            content: JSON.stringify({
+              summary: 'First part.',
+              comments: [finding],
+            }),
+          },
+        })
         deepseek.inject({ hang: true, times: 10 })
       },
     })
@@ -90,13 +141,20 @@ describe('model provider faults', () => {
     expect(result.deepseek.calls.length).toBeGreaterThanOrEqual(2)
     expect(result.run.durationMs).toBeLessThan(20_000)
     expect(result.review?.comments).toHaveLength(1)
-    expect(result.run.summary).toContain('the run reached `run-timeout-minutes`')
+    expect(result.run.summary).toContain(
+      'the run reached `run-timeout-minutes`',
+    )
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.run.stdout).toContain('::warning::')
   })
 
   it('recovers JSON wrapped in a Markdown fence', async () => {
-    const reply = { content: '```json\n' + JSON.stringify({ summary: 's', comments: [finding] }) + '\n```' }
+    const reply = {
+      content:
+        '```json\n' +
+        JSON.stringify({ summary: 's', comments: [finding] }) +
+        '\n```',
+    }
     const result = await withModelFault({ reply })
     expect(result.run.exitCode).toBe(0)
     expect(result.deepseek.calls).toHaveLength(1)
@@ -104,7 +162,9 @@ describe('model provider faults', () => {
   })
 
   it('asks once more after a reply that is not JSON', async () => {
-    const result = await withModelFault({ reply: { content: 'Sure! Here are my thoughts: the code looks fine' } })
+    const result = await withModelFault({
+      reply: { content: 'Sure! Here are my thoughts: the code looks fine' },
+    })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.deepseek.calls).toHaveLength(2)
     expect(result.run.stdout).toContain('unusable reply')
@@ -112,7 +172,13 @@ describe('model provider faults', () => {
   })
 
   it('splits a call whose reply was cut off at the output cap', async () => {
-    const truncated = { reply: { content: '{"summary": "cut', finishReason: 'length' as const, completionTokens: 8192 } }
+    const truncated = {
+      reply: {
+        content: '{"summary": "cut',
+        finishReason: 'length' as const,
+        completionTokens: 8192,
+      },
+    }
     const result = await reviewSynthetic({
       files: [file(1), file(2)],
       findings: [finding],
@@ -120,19 +186,33 @@ describe('model provider faults', () => {
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.run.stdout).toContain('model output truncated at max_tokens=8192')
-    const parts = result.deepseek.calls.slice(1).map((call) => call.prompt.match(/^FILE: .+$/gm))
+    expect(result.run.stdout).toContain(
+      'model output truncated at max_tokens=8192',
+    )
+    const parts = result.deepseek.calls
+      .slice(1)
+      .map((call) => call.prompt.match(/^FILE: .+$/gm))
     expect(parts).toEqual([['FILE: src/file1.ts'], ['FILE: src/file2.ts']])
     // The cut-off call was paid for, and is in the bill.
-    expect(Number(result.run.outputs['output-tokens'])).toBeGreaterThanOrEqual(8192)
+    expect(Number(result.run.outputs['output-tokens'])).toBeGreaterThanOrEqual(
+      8192,
+    )
     expect(result.review?.comments).toHaveLength(1)
   })
 
   it('gives a single hunk cut off at the cap twice the room, once', async () => {
-    const truncated = { reply: { content: '{"summary": "cut', finishReason: 'length' as const, completionTokens: 8192 } }
+    const truncated = {
+      reply: {
+        content: '{"summary": "cut',
+        finishReason: 'length' as const,
+        completionTokens: 8192,
+      },
+    }
     const result = await withModelFault(truncated)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.deepseek.calls.map((call) => call.outputCap)).toEqual([8192, 16384])
+    expect(result.deepseek.calls.map((call) => call.outputCap)).toEqual([
+      8192, 16384,
+    ])
   })
 })
 
@@ -147,12 +227,19 @@ describe('GitHub faults', () => {
           path: /\/reviews$/,
           status: 403,
           headers: { 'retry-after': '1' },
-          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+          body: {
+            message:
+              'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          },
         }),
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.github.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([403, 200])
+    expect(
+      result.github.requests
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.status),
+    ).toEqual([403, 200])
     expect(result.run.stdout).toContain("GitHub's secondary rate limit was hit")
   })
 
@@ -160,10 +247,20 @@ describe('GitHub faults', () => {
     const result = await reviewSynthetic({
       files: [file(1)],
       findings: [finding],
-      beforeRun: (github) => github.inject({ method: 'GET', path: /\/files$/, status: 500, body: { message: 'Server Error' } }),
+      beforeRun: (github) =>
+        github.inject({
+          method: 'GET',
+          path: /\/files$/,
+          status: 500,
+          body: { message: 'Server Error' },
+        }),
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
-    expect(result.github.requests.filter((r) => r.path.endsWith('/files')).map((r) => r.status)).toEqual([500, 200])
+    expect(
+      result.github.requests
+        .filter((r) => r.path.endsWith('/files'))
+        .map((r) => r.status),
+    ).toEqual([500, 200])
   })
 })

@@ -95,7 +95,10 @@ function spawnNode(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     // Asynchronous on purpose: the emulators answer from this process.
-    const child = spawn(node, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(node, [DIST], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))

@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { loadFixtureSetup, startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import {
+  loadFixtureSetup,
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubFile,
+} from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { FIXTURES_DIR, fixtureSlugs, hasShared } from '../shared'
 import { runAction } from './harness'
@@ -20,7 +25,9 @@ afterEach(async () => {
 })
 
 const privateFixtures = fixtureSlugs().filter(
-  (slug) => JSON.parse(readFileSync(join(FIXTURES_DIR, slug, 'meta.json'), 'utf8')).private,
+  (slug) =>
+    JSON.parse(readFileSync(join(FIXTURES_DIR, slug, 'meta.json'), 'utf8'))
+      .private,
 )
 
 /** Lines of a fixture's patches long enough to identify its code. */
@@ -38,11 +45,17 @@ async function runPrivateFixture(slug: string, inputs: Record<string, string>) {
   const dir = join(FIXTURES_DIR, slug)
   const setup = loadFixtureSetup(dir)
   const event = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8'))
-  const respond = scriptedReviewer((request) => mixedFindings(setup.files, request.prompt))
+  const respond = scriptedReviewer((request) =>
+    mixedFindings(setup.files, request.prompt),
+  )
   const github = await startGitHubEmulator()
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
   const openai = await startLlmEmulator({ flavour: 'openai', respond })
-  const selfHosted = await startLlmEmulator({ flavour: 'self-hosted', apiKey: null, respond })
+  const selfHosted = await startLlmEmulator({
+    flavour: 'self-hosted',
+    apiKey: null,
+    respond,
+  })
   open.push(github, deepseek, openai, selfHosted)
   github.addPullRequest(setup)
   const run = await runAction({
@@ -61,39 +74,57 @@ async function runPrivateFixture(slug: string, inputs: Record<string, string>) {
   return { run, setup, deepseek, openai, selfHosted }
 }
 
-const combinations = ['deepseek', 'openai', 'self-hosted'].flatMap((publicProvider) =>
-  ['openai', 'self-hosted'].flatMap((privateProvider) =>
-    ['', 'openai', 'self-hosted'].map((fallback) => ({
-      'public-provider': publicProvider,
-      'private-provider': privateProvider,
-      ...(fallback ? { 'fallback-provider': fallback } : {}),
-      'sensitive-paths': '**/*.md',
-      'escalate-paths': '.github/**',
-      'escalation-model': privateProvider === 'openai' ? 'gpt-5.4' : 'qwen3-coder',
-    })),
-  ),
+const combinations = ['deepseek', 'openai', 'self-hosted'].flatMap(
+  (publicProvider) =>
+    ['openai', 'self-hosted'].flatMap((privateProvider) =>
+      ['', 'openai', 'self-hosted'].map((fallback) => ({
+        'public-provider': publicProvider,
+        'private-provider': privateProvider,
+        ...(fallback ? { 'fallback-provider': fallback } : {}),
+        'sensitive-paths': '**/*.md',
+        'escalate-paths': '.github/**',
+        'escalation-model':
+          privateProvider === 'openai' ? 'gpt-5.4' : 'qwen3-coder',
+      })),
+    ),
 )
 
 describe.skipIf(!hasShared)('private code and the public provider', () => {
   for (const slug of privateFixtures) {
     it(`${slug}: no request reaches DeepSeek under any of ${combinations.length} configurations`, async () => {
       for (const inputs of combinations) {
-        const { run, deepseek, openai, selfHosted } = await runPrivateFixture(slug, inputs)
-        expect(run.exitCode, `${JSON.stringify(inputs)}\n${run.stdout}${run.stderr}`).toBe(0)
+        const { run, deepseek, openai, selfHosted } = await runPrivateFixture(
+          slug,
+          inputs,
+        )
+        expect(
+          run.exitCode,
+          `${JSON.stringify(inputs)}\n${run.stdout}${run.stderr}`,
+        ).toBe(0)
         expect(deepseek.calls, JSON.stringify(inputs)).toEqual([])
-        const used = inputs['private-provider'] === 'openai' ? openai : selfHosted
-        const other = inputs['private-provider'] === 'openai' ? selfHosted : openai
+        const used =
+          inputs['private-provider'] === 'openai' ? openai : selfHosted
+        const other =
+          inputs['private-provider'] === 'openai' ? selfHosted : openai
         if (used.calls.length > 0) expect(other.calls).toEqual([])
         await Promise.all(open.splice(0).map((server) => server.close()))
       }
     }, 120_000)
 
     it(`${slug}: no line of its diff is in any request to the public provider, unless the user consents`, async () => {
-      const refused = await runPrivateFixture(slug, { 'fallback-provider': 'self-hosted' })
+      const refused = await runPrivateFixture(slug, {
+        'fallback-provider': 'self-hosted',
+      })
       const lines = diffLines(refused.setup.files)
       expect(lines.length).toBeGreaterThan(0)
-      const sentToPublic = JSON.stringify(refused.deepseek.calls.map((call) => call.body))
-      expect(lines.filter((line) => sentToPublic.includes(JSON.stringify(line).slice(1, -1)))).toEqual([])
+      const sentToPublic = JSON.stringify(
+        refused.deepseek.calls.map((call) => call.body),
+      )
+      expect(
+        lines.filter((line) =>
+          sentToPublic.includes(JSON.stringify(line).slice(1, -1)),
+        ),
+      ).toEqual([])
 
       // The same check sees the code once the user consents, so it would
       // see a leak.
@@ -102,8 +133,14 @@ describe.skipIf(!hasShared)('private code and the public provider', () => {
         'allow-public-api-for-private-code': 'true',
       })
       if (consented.deepseek.calls.length > 0) {
-        const sent = JSON.stringify(consented.deepseek.calls.map((call) => call.body))
-        expect(lines.some((line) => sent.includes(JSON.stringify(line).slice(1, -1)))).toBe(true)
+        const sent = JSON.stringify(
+          consented.deepseek.calls.map((call) => call.body),
+        )
+        expect(
+          lines.some((line) =>
+            sent.includes(JSON.stringify(line).slice(1, -1)),
+          ),
+        ).toBe(true)
       }
     })
   }
@@ -118,7 +155,9 @@ const file: GitHubFile = {
   patch: '@@ -1,1 +1,2 @@\n export {}\n+export const answer = 42',
 }
 
-async function synthetic(options: Parameters<typeof reviewSynthetic>[0]): Promise<SyntheticRun> {
+async function synthetic(
+  options: Parameters<typeof reviewSynthetic>[0],
+): Promise<SyntheticRun> {
   const result = await reviewSynthetic(options)
   open.push(result)
   expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
@@ -126,21 +165,30 @@ async function synthetic(options: Parameters<typeof reviewSynthetic>[0]): Promis
 }
 
 describe('visibility fails closed', () => {
-  it.each(['internal', 'unknown'] as const)('routes a repository whose visibility is %s to the private provider', async (kind) => {
-    const result = await synthetic({
-      files: [file],
-      visibility: kind === 'internal' ? 'internal' : null,
-      findings: [{ path: 'src/app.ts', line: 2, body: 'b' }],
-    })
-    expect(result.deepseek.calls).toEqual([])
-    expect(result.openai.calls).toHaveLength(1)
-  })
+  it.each(['internal', 'unknown'] as const)(
+    'routes a repository whose visibility is %s to the private provider',
+    async (kind) => {
+      const result = await synthetic({
+        files: [file],
+        visibility: kind === 'internal' ? 'internal' : null,
+        findings: [{ path: 'src/app.ts', line: 2, body: 'b' }],
+      })
+      expect(result.deepseek.calls).toEqual([])
+      expect(result.openai.calls).toHaveLength(1)
+    },
+  )
 
   it('routes private when the repository endpoint fails too', async () => {
     const result = await synthetic({
       files: [file],
       visibility: null,
-      beforeRun: (github) => github.inject({ method: 'GET', path: /^\/repos\/[^/]+\/[^/]+$/, status: 500, times: 10 }),
+      beforeRun: (github) =>
+        github.inject({
+          method: 'GET',
+          path: /^\/repos\/[^/]+\/[^/]+$/,
+          status: 500,
+          times: 10,
+        }),
     })
     expect(result.deepseek.calls).toEqual([])
     expect(result.openai.calls).toHaveLength(1)
@@ -174,7 +222,10 @@ describe('providers and lanes', () => {
   it('sends escalated files to the escalation model and the rest to the default one, in one review', async () => {
     const result = await synthetic({
       files: [file, auth],
-      inputs: { 'escalate-paths': '**/auth/**', 'escalation-model': 'deepseek-v4-pro' },
+      inputs: {
+        'escalate-paths': '**/auth/**',
+        'escalation-model': 'deepseek-v4-pro',
+      },
       findings: [
         { path: 'src/app.ts', line: 2, body: 'Default lane.' },
         { path: 'src/auth/session.ts', line: 2, body: 'Escalated lane.' },
@@ -183,7 +234,9 @@ describe('providers and lanes', () => {
     const byModel = Object.fromEntries(
       result.deepseek.calls.map((call) => [
         call.body.model,
-        call.prompt.slice(call.prompt.indexOf('<pr-data>\n<title>')).match(/^FILE: .+$/gm),
+        call.prompt
+          .slice(call.prompt.indexOf('<pr-data>\n<title>'))
+          .match(/^FILE: .+$/gm),
       ]),
     )
     expect(byModel).toEqual({
@@ -192,7 +245,9 @@ describe('providers and lanes', () => {
     })
     expect(result.github.reviews).toHaveLength(1)
     expect(result.run.summary).toContain('Escalated calls cost $')
-    expect(result.run.summary).toMatch(/the same tokens on `deepseek-flash` would have cost \$/)
+    expect(result.run.summary).toMatch(
+      /the same tokens on `deepseek-flash` would have cost \$/,
+    )
   })
 
   it('keeps escalation of private code in the private class', async () => {
@@ -202,7 +257,10 @@ describe('providers and lanes', () => {
       inputs: { 'escalate-paths': '**/auth/**', 'escalation-model': 'gpt-5.4' },
     })
     expect(result.deepseek.calls).toEqual([])
-    expect(result.openai.calls.map((call) => call.body.model).sort()).toEqual(['gpt-5', 'gpt-5.4'])
+    expect(result.openai.calls.map((call) => call.body.model).sort()).toEqual([
+      'gpt-5',
+      'gpt-5.4',
+    ])
   })
 
   it('sends sensitive files of a public repository to the private provider', async () => {
@@ -210,9 +268,19 @@ describe('providers and lanes', () => {
       files: [file, auth],
       inputs: { 'sensitive-paths': 'src/auth/**' },
     })
-    expect(result.deepseek.calls.map((call) => call.prompt.includes('src/auth/session.ts'))).toEqual([false])
-    expect(result.openai.calls.map((call) => call.prompt.includes('src/auth/session.ts'))).toEqual([true])
-    expect(result.run.summary).toContain('Sensitive (`sensitive-paths`), kept off the public provider')
+    expect(
+      result.deepseek.calls.map((call) =>
+        call.prompt.includes('src/auth/session.ts'),
+      ),
+    ).toEqual([false])
+    expect(
+      result.openai.calls.map((call) =>
+        call.prompt.includes('src/auth/session.ts'),
+      ),
+    ).toEqual([true])
+    expect(result.run.summary).toContain(
+      'Sensitive (`sensitive-paths`), kept off the public provider',
+    )
   })
 
   it('withholds sensitive files when no private provider is configured, and says so', async () => {
@@ -220,9 +288,13 @@ describe('providers and lanes', () => {
       files: [file, auth],
       inputs: { 'sensitive-paths': 'src/auth/**', 'openai-api-key': '' },
     })
-    expect(JSON.stringify(result.deepseek.calls.map((c) => c.body))).not.toContain('src/auth/session.ts')
+    expect(
+      JSON.stringify(result.deepseek.calls.map((c) => c.body)),
+    ).not.toContain('src/auth/session.ts')
     expect(result.openai.calls).toEqual([])
-    expect(result.run.summary).toContain('Sensitive, not reviewed (no private provider configured): `src/auth/session.ts`')
+    expect(result.run.summary).toContain(
+      'Sensitive, not reviewed (no private provider configured): `src/auth/session.ts`',
+    )
   })
 
   it('falls back within the private class when the provider fails, if asked to', async () => {
@@ -231,7 +303,11 @@ describe('providers and lanes', () => {
       private: true,
       inputs: { 'fallback-provider': 'self-hosted' },
       findings: [{ path: 'src/app.ts', line: 2, body: 'b' }],
-      beforeRun: (_github, _deepseek, openai) => openai.inject({ status: 400, body: { error: { message: 'bad', type: 'invalid_request_error' } } }),
+      beforeRun: (_github, _deepseek, openai) =>
+        openai.inject({
+          status: 400,
+          body: { error: { message: 'bad', type: 'invalid_request_error' } },
+        }),
     })
     expect(result.openai.calls).toHaveLength(1)
     expect(result.selfHosted.calls).toHaveLength(1)
@@ -240,7 +316,11 @@ describe('providers and lanes', () => {
   })
 
   it('fails with the input to set when the chosen provider has no key, never falling back', async () => {
-    const result = await reviewSynthetic({ files: [file], private: true, inputs: { 'openai-api-key': '' } })
+    const result = await reviewSynthetic({
+      files: [file],
+      private: true,
+      inputs: { 'openai-api-key': '' },
+    })
     open.push(result)
     expect(result.run.exitCode).toBe(1)
     expect(result.run.stdout).toContain('Input `openai-api-key` is empty')

@@ -19,7 +19,8 @@ const files: GitHubFile[] = [
     additions: 2,
     deletions: 1,
     changes: 3,
-    patch: '@@ -1,3 +1,4 @@\n const a = 1\n-const b = 2\n+const b = 3\n+const c = 4\n const d = 5',
+    patch:
+      '@@ -1,3 +1,4 @@\n const a = 1\n-const b = 2\n+const b = 3\n+const c = 4\n const d = 5',
   },
 ]
 const findings = [
@@ -54,18 +55,32 @@ describe('a review GitHub refuses', () => {
   it('is posted again with only single added lines inline, the rest in the body', async () => {
     const result = await reviewWith(1)
     const posts = result.github.requests.filter((r) => r.method === 'POST')
-    expect(posts.map((p) => (p.body as { comments: unknown[] }).comments.length)).toEqual([4, 1])
-    expect(result.review!.comments.map((c) => `${c.line}:${c.side}`)).toEqual(['2:RIGHT'])
-    const listed = result.review!.body.split('\n').filter((line) => /^- src\/a\.ts:\d+ - /.test(line))
+    expect(
+      posts.map((p) => (p.body as { comments: unknown[] }).comments.length),
+    ).toEqual([4, 1])
+    expect(result.review!.comments.map((c) => `${c.line}:${c.side}`)).toEqual([
+      '2:RIGHT',
+    ])
+    const listed = result
+      .review!.body.split('\n')
+      .filter((line) => /^- src\/a\.ts:\d+ - /.test(line))
     expect(listed).toHaveLength(3)
-    expect(result.review!.body).toContain('Findings GitHub did not accept as inline comments')
+    expect(result.review!.body).toContain(
+      'Findings GitHub did not accept as inline comments',
+    )
   })
 
   it('is posted with every finding in the body when GitHub keeps refusing', async () => {
     const result = await reviewWith(2)
     const posts = result.github.requests.filter((r) => r.method === 'POST')
-    expect(posts.map((p) => (p.body as { comments: unknown[] }).comments.length)).toEqual([4, 1, 0])
+    expect(
+      posts.map((p) => (p.body as { comments: unknown[] }).comments.length),
+    ).toEqual([4, 1, 0])
     expect(result.review!.comments).toEqual([])
-    expect(result.review!.body.split('\n').filter((line) => /^- src\/a\.ts:\d+ - /.test(line))).toHaveLength(4)
+    expect(
+      result
+        .review!.body.split('\n')
+        .filter((line) => /^- src\/a\.ts:\d+ - /.test(line)),
+    ).toHaveLength(4)
   })
 })

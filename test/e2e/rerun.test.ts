@@ -3,7 +3,11 @@
  * several runs of the bundled action on one pull request.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import {
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubFile,
+} from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { codeReviewer } from './code-reviewer'
 import { runAction } from './harness'
@@ -13,7 +17,8 @@ const H1 = '1'.repeat(40)
 const H2 = '2'.repeat(40)
 const H3 = '3'.repeat(40)
 
-const client = (lines: string[]) => `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
+const client = (lines: string[]) =>
+  `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
 const CLIENT_H1 = [
   "import { config } from './config'",
   '',
@@ -34,43 +39,93 @@ const CLIENT_H1 = [
   '  }',
   '}',
 ]
-const CLIENT_H2 = [...CLIENT_H1.slice(0, 12), "      const headers = { accept: 'application/json' }", ...CLIENT_H1.slice(12)]
+const CLIENT_H2 = [
+  ...CLIENT_H1.slice(0, 12),
+  "      const headers = { accept: 'application/json' }",
+  ...CLIENT_H1.slice(12),
+]
 
-function file(filename: string, patch: string, status = 'modified'): GitHubFile {
+function file(
+  filename: string,
+  patch: string,
+  status = 'modified',
+): GitHubFile {
   const lines = patch.split('\n')
   const additions = lines.filter((l) => l.startsWith('+')).length
   const deletions = lines.filter((l) => l.startsWith('-')).length
-  return { filename, status, additions, deletions, changes: additions + deletions, patch }
+  return {
+    filename,
+    status,
+    additions,
+    deletions,
+    changes: additions + deletions,
+    patch,
+  }
 }
 
 const UTIL = 'src/util.ts'
 const CLIENT = 'src/api/client.ts'
 const filesH1 = [
   file(CLIENT, client(CLIENT_H1), 'added'),
-  file(UTIL, "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
+  file(
+    UTIL,
+    "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
+  ),
 ]
 const filesH2 = [
   file(CLIENT, client(CLIENT_H2), 'added'),
-  file(UTIL, "@@ -1,5 +1,7 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
+  file(
+    UTIL,
+    "@@ -1,5 +1,7 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
+  ),
 ]
 const sinceH1 = [
-  file(CLIENT, "@@ -10,6 +10,7 @@ export function createClient(base: string): Client {\n       const url = new URL(path, base)\n       // Requests go to the configured API.\n       config.log(url)\n+      const headers = { accept: 'application/json' }\n \n       const res = await fetch(url);\n       return res.json()"),
-  file(UTIL, "@@ -1,4 +1,5 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n   console.log('sum', total)"),
+  file(
+    CLIENT,
+    "@@ -10,6 +10,7 @@ export function createClient(base: string): Client {\n       const url = new URL(path, base)\n       // Requests go to the configured API.\n       config.log(url)\n+      const headers = { accept: 'application/json' }\n \n       const res = await fetch(url);\n       return res.json()",
+  ),
+  file(
+    UTIL,
+    "@@ -1,4 +1,5 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n   console.log('sum', total)",
+  ),
 ]
 const filesH3 = [
-  file(UTIL, "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }"),
-  file('src/run.ts', '@@ -0,0 +1,2 @@\n+export const run = (code: string) => eval(code)\n+// done', 'added'),
+  file(
+    UTIL,
+    "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
+  ),
+  file(
+    'src/run.ts',
+    '@@ -0,0 +1,2 @@\n+export const run = (code: string) => eval(code)\n+// done',
+    'added',
+  ),
 ]
 
 const rules = [
-  { pattern: /await fetch\(/, severity: 'major' as const, body: 'No timeout on fetch; a hung server blocks the job.' },
-  { pattern: /console\.log/, severity: 'nit' as const, body: 'Debug logging left in.' },
+  {
+    pattern: /await fetch\(/,
+    severity: 'major' as const,
+    body: 'No timeout on fetch; a hung server blocks the job.',
+  },
+  {
+    pattern: /console\.log/,
+    severity: 'nit' as const,
+    body: 'Debug logging left in.',
+  },
   { pattern: /TODO/, severity: 'minor' as const, body: 'Unresolved TODO.' },
-  { pattern: /eval\(/, severity: 'critical' as const, body: 'eval runs arbitrary code.' },
+  {
+    pattern: /eval\(/,
+    severity: 'critical' as const,
+    body: 'eval runs arbitrary code.',
+  },
 ]
 
 function event(action: string, head: string) {
-  const repository = { full_name: 'octo-org/app', private: false, visibility: 'public' }
+  const repository = {
+    full_name: 'octo-org/app',
+    private: false,
+    visibility: 'public',
+  }
   return {
     action,
     repository,
@@ -90,7 +145,10 @@ let github: GitHubEmulator
 let deepseek: LlmEmulator
 beforeEach(async () => {
   github = await startGitHubEmulator()
-  deepseek = await startLlmEmulator({ flavour: 'deepseek', respond: codeReviewer(rules) })
+  deepseek = await startLlmEmulator({
+    flavour: 'deepseek',
+    respond: codeReviewer(rules),
+  })
   github.addPullRequest({
     owner: 'octo-org',
     repo: 'app',
@@ -111,20 +169,33 @@ afterEach(async () => {
   await Promise.all([github.close(), deepseek.close()])
 })
 
-async function runOn(action: string, head: string, inputs: Record<string, string> = {}) {
+async function runOn(
+  action: string,
+  head: string,
+  inputs: Record<string, string> = {},
+) {
   const calls = deepseek.calls.length
   const run = await runAction({
     event: event(action, head),
     apiUrl: github.url,
-    inputs: { 'deepseek-api-key': 'test-key', 'deepseek-base-url': deepseek.url, ...inputs },
+    inputs: {
+      'deepseek-api-key': 'test-key',
+      'deepseek-base-url': deepseek.url,
+      ...inputs,
+    },
   })
   expect(run.exitCode, run.stdout + run.stderr).toBe(0)
   const newCalls = deepseek.calls.slice(calls)
-  return { run, promptTokens: newCalls.reduce((sum, call) => sum + call.promptTokens, 0) }
+  return {
+    run,
+    promptTokens: newCalls.reduce((sum, call) => sum + call.promptTokens, 0),
+  }
 }
 
 function commentsAt(reviewIndex: number) {
-  const review = github.reviews[reviewIndex] as { comments: Array<{ path: string; line: number }> }
+  const review = github.reviews[reviewIndex] as {
+    comments: Array<{ path: string; line: number }>
+  }
   return review.comments.map(({ path, line }) => `${path}:${line}`)
 }
 
@@ -140,14 +211,24 @@ describe('runs after the first review', () => {
     expect(github.reviewComments).toHaveLength(2)
     const update = github.requests.find((request) => request.method === 'PUT')!
     const body = (update.body as { body: string }).body
-    expect(body).toContain(`Re-run at ${H1.slice(0, 7)}: already reviewed, no model called, $0.`)
-    expect(body).toMatch(/"runs":\[\{"head":"1{40}".*\},\{"head":"1{40}","usd":0,"found":\{"major":1,"nit":1\}\}\]/)
-    expect(second.run.summary).toContain('was already reviewed, so no model was called')
+    expect(body).toContain(
+      `Re-run at ${H1.slice(0, 7)}: already reviewed, no model called, $0.`,
+    )
+    expect(body).toMatch(
+      /"runs":\[\{"head":"1{40}".*\},\{"head":"1{40}","usd":0,"found":\{"major":1,"nit":1\}\}\]/,
+    )
+    expect(second.run.summary).toContain(
+      'was already reviewed, so no model was called',
+    )
 
     // A third run replaces the footer instead of adding another.
     await runOn('opened', H1)
-    const last = github.requests.filter((request) => request.method === 'PUT').at(-1)!
-    expect((last.body as { body: string }).body.match(/Re-run at/g)).toHaveLength(1)
+    const last = github.requests
+      .filter((request) => request.method === 'PUT')
+      .at(-1)!
+    expect(
+      (last.body as { body: string }).body.match(/Re-run at/g),
+    ).toHaveLength(1)
   })
 
   it('with review-again, reviews the same head anew and posts no finding twice', async () => {
@@ -156,7 +237,9 @@ describe('runs after the first review', () => {
     expect(github.reviews).toHaveLength(1)
     expect(github.reviewComments).toHaveLength(2)
     const update = github.requests.find((request) => request.method === 'PUT')!
-    expect((update.body as { body: string }).body).toContain(`Re-reviewed ${H1.slice(0, 7)}: no new findings.`)
+    expect((update.body as { body: string }).body).toContain(
+      `Re-reviewed ${H1.slice(0, 7)}: no new findings.`,
+    )
     expect(second.run.summary).toContain('Nothing new to post')
   })
 
@@ -170,8 +253,12 @@ describe('runs after the first review', () => {
     // The fetch finding moved to line 15 with its code: not repeated. The
     // console.log line is context now: not repeated either.
     expect(commentsAt(1)).toEqual([`${UTIL}:1`])
-    expect(second.run.summary).toContain(`Reviewed the changes since ${H1.slice(0, 7)}`)
-    expect(String(github.reviews[1]!.body)).toContain('2 findings were already posted and are not repeated.')
+    expect(second.run.summary).toContain(
+      `Reviewed the changes since ${H1.slice(0, 7)}`,
+    )
+    expect(String(github.reviews[1]!.body)).toContain(
+      '2 findings were already posted and are not repeated.',
+    )
   })
 
   it('after a force-push, falls back to a full review', async () => {

@@ -18,7 +18,10 @@ export interface ScriptedFinding {
 }
 
 /** Findings for every file of `files` that the prompt shows. */
-export function mixedFindings(files: readonly GitHubFile[], prompt: string): ScriptedFinding[] {
+export function mixedFindings(
+  files: readonly GitHubFile[],
+  prompt: string,
+): ScriptedFinding[] {
   const findings: ScriptedFinding[] = []
   for (const file of files) {
     if (!file.patch || !prompt.includes(`FILE: ${file.filename}\n`)) continue

@@ -12,7 +12,8 @@ afterEach(async () => {
   await Promise.all(runs.splice(0).map((run) => run.close()))
 })
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+const ALPHABET =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 
 /** Deterministic random-looking text: planted values, never real keys. */
 function noise(length: number, seed: number, alphabet = ALPHABET): string {
@@ -43,7 +44,7 @@ const secrets = {
 }
 
 const lines = [
-  "export const config = {",
+  'export const config = {',
   `  awsAccessKeyId: '${secrets.awsAccessKey}',`,
   `  aws_secret_access_key: '${secrets.awsSecretKey}',`,
   `  github: '${secrets.githubToken}',`,
@@ -86,20 +87,32 @@ describe('planted credentials', () => {
           severity: 'critical',
           body: 'A token is committed in the source.',
         },
-        { path: 'src/config.ts', line: 16, severity: 'critical', body: 'A private key is committed.' },
+        {
+          path: 'src/config.ts',
+          line: 16,
+          severity: 'critical',
+          body: 'A private key is committed.',
+        },
       ],
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
 
     const sent = JSON.stringify(
-      [result.deepseek, result.openai, result.selfHosted].flatMap((server) => server.calls.map((c) => c.body)),
+      [result.deepseek, result.openai, result.selfHosted].flatMap((server) =>
+        server.calls.map((c) => c.body),
+      ),
     )
     expect(sent).toContain('[REDACTED:github-token]')
-    const leaked = Object.entries(secrets).filter(([, value]) => sent.includes(value))
+    const leaked = Object.entries(secrets).filter(([, value]) =>
+      sent.includes(value),
+    )
     expect(leaked.map(([name]) => name)).toEqual([])
 
-    expect(result.review!.comments.map((c) => `${c.line}:${c.side}`)).toEqual(['4:RIGHT', '16:RIGHT'])
+    expect(result.review!.comments.map((c) => `${c.line}:${c.side}`)).toEqual([
+      '4:RIGHT',
+      '16:RIGHT',
+    ])
     // One of each kind in the file; the title and description add two
     // GitHub tokens.
     expect(result.run.summary).toContain(
@@ -108,8 +121,11 @@ describe('planted credentials', () => {
         '1 anthropic-key, 1 slack-token, 1 stripe-key, 1 google-api-key, 1 jwt, ' +
         '1 connection-string-password, 1 assigned-secret)',
     )
-    const published = result.run.summary + result.review!.body + result.run.stdout
-    expect(Object.entries(secrets).filter(([, value]) => published.includes(value))).toEqual([])
+    const published =
+      result.run.summary + result.review!.body + result.run.stdout
+    expect(
+      Object.entries(secrets).filter(([, value]) => published.includes(value)),
+    ).toEqual([])
   })
 })
 
@@ -129,11 +145,17 @@ describe('the action’s own keys', () => {
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     for (const key of Object.values(keys)) {
       expect(result.run.stdout).toContain(`::add-mask::${key}`)
-      const lines = result.run.stdout.split('\n').filter((line) => line.includes(key))
+      const lines = result.run.stdout
+        .split('\n')
+        .filter((line) => line.includes(key))
       expect(lines).toEqual([`::add-mask::${key}`])
       expect(result.run.summary).not.toContain(key)
-      expect(JSON.stringify(result.github.requests.map((r) => r.body))).not.toContain(key)
-      expect(JSON.stringify(result.deepseek.calls.map((c) => c.body))).not.toContain(key)
+      expect(
+        JSON.stringify(result.github.requests.map((r) => r.body)),
+      ).not.toContain(key)
+      expect(
+        JSON.stringify(result.deepseek.calls.map((c) => c.body)),
+      ).not.toContain(key)
     }
   })
 })

@@ -19,7 +19,9 @@ export const BASE_SHA = '3333333333333333333333333333333333333333'
 export interface SyntheticPr {
   readonly files: GitHubFile[]
   /** The model's findings; may be partial, as models write them. */
-  readonly findings?: Array<Partial<ScriptedFinding> & { path: string; line: number; body: string }>
+  readonly findings?: Array<
+    Partial<ScriptedFinding> & { path: string; line: number; body: string }
+  >
   readonly title?: string
   readonly body?: string
   readonly private?: boolean
@@ -63,9 +65,17 @@ export interface SyntheticRun {
 }
 
 export function pullRequestEvent(
-  pr: Pick<SyntheticPr, 'title' | 'body' | 'private' | 'visibility' | 'action' | 'draft'>,
+  pr: Pick<
+    SyntheticPr,
+    'title' | 'body' | 'private' | 'visibility' | 'action' | 'draft'
+  >,
 ) {
-  const visibility = pr.visibility === undefined ? (pr.private ? 'private' : 'public') : pr.visibility
+  const visibility =
+    pr.visibility === undefined
+      ? pr.private
+        ? 'private'
+        : 'public'
+      : pr.visibility
   const repository =
     visibility === null
       ? { full_name: 'octo-org/sample-repo' }
@@ -93,7 +103,9 @@ export function pullRequestEvent(
 export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
   const event = pullRequestEvent(pr)
   const respond = scriptedReviewer(() =>
-    (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding }) as ScriptedFinding),
+    (pr.findings ?? []).map(
+      (finding) => ({ severity: 'minor', ...finding }) as ScriptedFinding,
+    ),
   )
   const github = await startGitHubEmulator(pr.githubOptions)
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
@@ -110,7 +122,10 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     files: pr.files,
     pull: event.pull_request,
     repository: event.repository,
-    contents: { [BASE_SHA]: pr.baseContents ?? {}, [HEAD_SHA]: pr.headContents ?? {} },
+    contents: {
+      [BASE_SHA]: pr.baseContents ?? {},
+      [HEAD_SHA]: pr.headContents ?? {},
+    },
   })
 
   pr.beforeRun?.(github, deepseek, openai, selfHosted)
@@ -145,7 +160,12 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
         }
       : {}),
     close: async () => {
-      await Promise.all([github.close(), deepseek.close(), openai.close(), selfHosted.close()])
+      await Promise.all([
+        github.close(),
+        deepseek.close(),
+        openai.close(),
+        selfHosted.close(),
+      ])
     },
   }
 }

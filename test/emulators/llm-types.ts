@@ -48,9 +48,7 @@ export interface LlmFault {
   times?: number
 }
 
-export type Responder = (
-  request: ChatRequest,
-) => ReplySpec | Promise<ReplySpec>
+export type Responder = (request: ChatRequest) => ReplySpec | Promise<ReplySpec>
 
 export interface LlmEmulatorOptions {
   flavour: Flavour

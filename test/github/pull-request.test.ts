@@ -1,10 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createOctokit } from '../../src/github/octokit'
-import { listFiles, readGuidelines, readVisibility } from '../../src/github/pull-request'
+import {
+  listFiles,
+  readGuidelines,
+  readVisibility,
+} from '../../src/github/pull-request'
 import { githubPoster } from '../../src/github/review'
-import { startGitHubEmulator, type GitHubEmulator, type GitHubFile } from '../emulators/github'
+import {
+  startGitHubEmulator,
+  type GitHubEmulator,
+  type GitHubFile,
+} from '../emulators/github'
 
-vi.mock('@actions/core', () => ({ warning: vi.fn(), info: vi.fn(), debug: vi.fn() }))
+vi.mock('@actions/core', () => ({
+  warning: vi.fn(),
+  info: vi.fn(),
+  debug: vi.fn(),
+}))
 
 const repo = { owner: 'octo-org', name: 'sample-repo' }
 const files: GitHubFile[] = Array.from({ length: 250 }, (_, n) => ({
@@ -24,9 +36,19 @@ beforeAll(async () => {
     repo: repo.name,
     number: 5,
     files,
-    pull: { number: 5, head: { sha: 'h'.repeat(40) }, base: { sha: 'b'.repeat(40) } },
-    repository: { full_name: 'octo-org/sample-repo', private: false, visibility: 'public' },
-    contents: { ['b'.repeat(40)]: { '.github/review-guidelines.md': '# Rules\n' } },
+    pull: {
+      number: 5,
+      head: { sha: 'h'.repeat(40) },
+      base: { sha: 'b'.repeat(40) },
+    },
+    repository: {
+      full_name: 'octo-org/sample-repo',
+      private: false,
+      visibility: 'public',
+    },
+    contents: {
+      ['b'.repeat(40)]: { '.github/review-guidelines.md': '# Rules\n' },
+    },
   })
 })
 afterAll(() => github.close())
@@ -36,19 +58,48 @@ const octokit = () => createOctokit('ghs_test', github.url)
 describe('reading the pull request', () => {
   it('lists every file through the paginated files endpoint, 100 per page', async () => {
     const listed = await listFiles(octokit(), repo, 5)
-    expect(listed.map((file) => file.filename)).toEqual(files.map((file) => file.filename))
-    const pages = github.requests.filter((request) => request.path.endsWith('/pulls/5/files'))
-    expect(pages.map((request) => request.query.per_page)).toEqual(['100', '100', '100'])
-    expect(github.requests.some((request) => request.headers.accept?.includes('diff'))).toBe(false)
+    expect(listed.map((file) => file.filename)).toEqual(
+      files.map((file) => file.filename),
+    )
+    const pages = github.requests.filter((request) =>
+      request.path.endsWith('/pulls/5/files'),
+    )
+    expect(pages.map((request) => request.query.per_page)).toEqual([
+      '100',
+      '100',
+      '100',
+    ])
+    expect(
+      github.requests.some((request) =>
+        request.headers.accept?.includes('diff'),
+      ),
+    ).toBe(false)
   })
 
   it('reads the guidelines at the base revision, and null when there are none', async () => {
-    expect(await readGuidelines(octokit(), repo, '.github/review-guidelines.md', 'b'.repeat(40))).toBe(
-      '# Rules\n',
+    expect(
+      await readGuidelines(
+        octokit(),
+        repo,
+        '.github/review-guidelines.md',
+        'b'.repeat(40),
+      ),
+    ).toBe('# Rules\n')
+    expect(
+      await readGuidelines(
+        octokit(),
+        repo,
+        '.github/review-guidelines.md',
+        'h'.repeat(40),
+      ),
+    ).toBeNull()
+    const reads = github.requests.filter((request) =>
+      request.path.includes('/contents/'),
     )
-    expect(await readGuidelines(octokit(), repo, '.github/review-guidelines.md', 'h'.repeat(40))).toBeNull()
-    const reads = github.requests.filter((request) => request.path.includes('/contents/'))
-    expect(reads.map((request) => request.query.ref)).toEqual(['b'.repeat(40), 'h'.repeat(40)])
+    expect(reads.map((request) => request.query.ref)).toEqual([
+      'b'.repeat(40),
+      'h'.repeat(40),
+    ])
   })
 
   it('reads the visibility from the repository endpoint', async () => {
@@ -56,7 +107,11 @@ describe('reading the pull request', () => {
   })
 
   it('works under a GitHub Enterprise Server base URL', async () => {
-    const listed = await listFiles(createOctokit('ghs_test', `${github.url}/api/v3`), repo, 5)
+    const listed = await listFiles(
+      createOctokit('ghs_test', `${github.url}/api/v3`),
+      repo,
+      5,
+    )
     expect(listed).toHaveLength(250)
     expect(github.requests.at(-1)?.path).toMatch(/^\/api\/v3\/repos\//)
   })
@@ -68,10 +123,15 @@ describe('posting the review', () => {
     const posted = await poster.post({
       commitId: 'h'.repeat(40),
       body: 'Summary',
-      comments: [{ path: 'src/file1.ts', line: 2, side: 'RIGHT', body: 'Finding' }],
+      comments: [
+        { path: 'src/file1.ts', line: 2, side: 'RIGHT', body: 'Finding' },
+      ],
     })
     expect(posted.id).toEqual(expect.any(Number))
     const post = github.requests.find((request) => request.method === 'POST')!
-    expect(post.body).toMatchObject({ event: 'COMMENT', commit_id: 'h'.repeat(40) })
+    expect(post.body).toMatchObject({
+      event: 'COMMENT',
+      commit_id: 'h'.repeat(40),
+    })
   })
 })

@@ -1,15 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createModelClient, type ModelEndpoint } from '../../src/llm/client'
 import type { PromptCall } from '../../src/prompt/build'
-import { startLlmEmulator, type LlmEmulator, type LlmEmulatorOptions } from '../emulators/llm'
+import {
+  startLlmEmulator,
+  type LlmEmulator,
+  type LlmEmulatorOptions,
+} from '../emulators/llm'
 
 const reply = JSON.stringify({
   summary: 'One problem.',
-  comments: [{ path: 'a.ts', line: 3, side: 'RIGHT', severity: 'major', body: 'Bug.' }],
+  comments: [
+    { path: 'a.ts', line: 3, side: 'RIGHT', severity: 'major', body: 'Bug.' },
+  ],
 })
 const call: PromptCall = {
   messages: [
-    { role: 'system', content: 'Review the diff and reply with a JSON object.' },
+    {
+      role: 'system',
+      content: 'Review the diff and reply with a JSON object.',
+    },
     { role: 'user', content: '<diff>\nFILE: a.ts\n3+bug()\n</diff>' },
   ],
   paths: ['a.ts'],
@@ -21,15 +30,28 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
 
-async function emulator(options: Partial<LlmEmulatorOptions> & Pick<LlmEmulatorOptions, 'flavour'>) {
-  const server = await startLlmEmulator({ respond: () => ({ content: reply }), ...options })
+async function emulator(
+  options: Partial<LlmEmulatorOptions> & Pick<LlmEmulatorOptions, 'flavour'>,
+) {
+  const server = await startLlmEmulator({
+    respond: () => ({ content: reply }),
+    ...options,
+  })
   servers.push(server)
   return server
 }
 
-function client(endpoint: Partial<ModelEndpoint> & Pick<ModelEndpoint, 'provider' | 'baseUrl' | 'model'>) {
+function client(
+  endpoint: Partial<ModelEndpoint> &
+    Pick<ModelEndpoint, 'provider' | 'baseUrl' | 'model'>,
+) {
   return createModelClient(
-    { apiKey: 'test-key', keyInput: 'deepseek-api-key', modelInput: 'deepseek-model', ...endpoint },
+    {
+      apiKey: 'test-key',
+      keyInput: 'deepseek-api-key',
+      modelInput: 'deepseek-model',
+      ...endpoint,
+    },
     { timeoutMs: 5_000, maxRetries: 0, promptCacheKey: 'car-test' },
   )
 }
@@ -37,7 +59,11 @@ function client(endpoint: Partial<ModelEndpoint> & Pick<ModelEndpoint, 'provider
 describe('model calls per provider', () => {
   it('asks DeepSeek for JSON mode with max_tokens and thinking disabled', async () => {
     const server = await emulator({ flavour: 'deepseek' })
-    const result = await client({ provider: 'deepseek', baseUrl: server.url, model: 'deepseek-flash' }).review(call)
+    const result = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+    }).review(call)
     expect(result.error).toBeUndefined()
     expect(result.reply?.findings).toHaveLength(1)
     const body = server.calls[0]!.body
@@ -53,21 +79,34 @@ describe('model calls per provider', () => {
 
   it('asks GPT-5 with max_completion_tokens, a strict schema and no temperature', async () => {
     const server = await emulator({ flavour: 'openai' })
-    const result = await client({ provider: 'openai', baseUrl: server.url, model: 'gpt-5' }).review(call)
+    const result = await client({
+      provider: 'openai',
+      baseUrl: server.url,
+      model: 'gpt-5',
+    }).review(call)
     expect(result.error).toBeUndefined()
     const body = server.calls[0]!.body
     expect(body).toMatchObject({
       max_completion_tokens: 16384,
       reasoning_effort: 'low',
       prompt_cache_key: 'car-test',
-      response_format: { type: 'json_schema', json_schema: { name: 'review', strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'review', strict: true },
+      },
     })
     expect(body).not.toHaveProperty('max_tokens')
     expect(body).not.toHaveProperty('temperature')
   })
 
-  it('reads cached tokens from each provider\'s usage shape', async () => {
-    const long = { ...call, messages: [{ role: 'system' as const, content: 'json '.repeat(1500) }, call.messages[1]!] }
+  it("reads cached tokens from each provider's usage shape", async () => {
+    const long = {
+      ...call,
+      messages: [
+        { role: 'system' as const, content: 'json '.repeat(1500) },
+        call.messages[1]!,
+      ],
+    }
     for (const [flavour, provider, model] of [
       ['deepseek', 'deepseek', 'deepseek-flash'],
       ['openai', 'openai', 'gpt-5'],
@@ -83,9 +122,18 @@ describe('model calls per provider', () => {
   })
 
   it('calls a self-hosted server without a key and without an Authorization header', async () => {
-    const server = await emulator({ flavour: 'self-hosted', apiKey: null, reportCachedTokens: true })
+    const server = await emulator({
+      flavour: 'self-hosted',
+      apiKey: null,
+      reportCachedTokens: true,
+    })
     const reviewer = createModelClient(
-      { provider: 'self-hosted', baseUrl: server.url, model: 'qwen3-coder', modelInput: 'self-hosted-model' },
+      {
+        provider: 'self-hosted',
+        baseUrl: server.url,
+        model: 'qwen3-coder',
+        modelInput: 'self-hosted-model',
+      },
       { timeoutMs: 5_000, maxRetries: 0 },
     )
     const result = await reviewer.review(call)
@@ -94,22 +142,34 @@ describe('model calls per provider', () => {
   })
 
   it('falls back from json_schema to JSON mode once, and remembers it', async () => {
-    const server = await emulator({ flavour: 'self-hosted', apiKey: null, rejectJsonSchema: true })
-    const reviewer = client({ provider: 'self-hosted', baseUrl: server.url, model: 'qwen3-coder' })
+    const server = await emulator({
+      flavour: 'self-hosted',
+      apiKey: null,
+      rejectJsonSchema: true,
+    })
+    const reviewer = client({
+      provider: 'self-hosted',
+      baseUrl: server.url,
+      model: 'qwen3-coder',
+    })
     expect((await reviewer.review(call)).error).toBeUndefined()
     expect((await reviewer.review(call)).error).toBeUndefined()
-    expect(server.calls.map((c) => (c.body.response_format as { type: string }).type)).toEqual([
-      'json_schema',
-      'json_object',
-      'json_object',
-    ])
+    expect(
+      server.calls.map(
+        (c) => (c.body.response_format as { type: string }).type,
+      ),
+    ).toEqual(['json_schema', 'json_object', 'json_object'])
   })
 
   it('renames max_tokens and drops temperature when a reasoning model refuses them', async () => {
     // A self-hosted gateway in front of GPT-5: the provider rules send
     // max_tokens and a temperature, which the model rejects (case 21).
     const server = await emulator({ flavour: 'openai' })
-    const reviewer = client({ provider: 'self-hosted', baseUrl: server.url, model: 'gpt-5' })
+    const reviewer = client({
+      provider: 'self-hosted',
+      baseUrl: server.url,
+      model: 'gpt-5',
+    })
     expect((await reviewer.review(call)).error).toBeUndefined()
     const last = server.calls.at(-1)!.body
     expect(last).toHaveProperty('max_completion_tokens', 8192)
@@ -118,15 +178,32 @@ describe('model calls per provider', () => {
   })
 
   it('recovers a fenced reply', async () => {
-    const server = await emulator({ flavour: 'deepseek', respond: () => ({ content: '```json\n' + reply + '\n```' }) })
-    const result = await client({ provider: 'deepseek', baseUrl: server.url, model: 'deepseek-flash' }).review(call)
+    const server = await emulator({
+      flavour: 'deepseek',
+      respond: () => ({ content: '```json\n' + reply + '\n```' }),
+    })
+    const result = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+    }).review(call)
     expect(result.reply?.findings).toHaveLength(1)
   })
 
   it('reports truncated output as truncation, with its usage', async () => {
     const server = await emulator({ flavour: 'deepseek' })
-    server.inject({ reply: { content: '{"summary": "cut', finishReason: 'length', completionTokens: 8192 } })
-    const result = await client({ provider: 'deepseek', baseUrl: server.url, model: 'deepseek-flash' }).review(call)
+    server.inject({
+      reply: {
+        content: '{"summary": "cut',
+        finishReason: 'length',
+        completionTokens: 8192,
+      },
+    })
+    const result = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+    }).review(call)
     expect(result.error).toEqual({
       message: 'model output truncated at max_tokens=8192 (0 reasoning tokens)',
       fatal: false,
@@ -137,9 +214,21 @@ describe('model calls per provider', () => {
 
   it('names the key input on 401 and the model input on an unknown model', async () => {
     const server = await emulator({ flavour: 'deepseek' })
-    const badKey = await client({ provider: 'deepseek', baseUrl: server.url, model: 'deepseek-flash', apiKey: 'wrong' }).review(call)
-    expect(badKey.error).toMatchObject({ fatal: true, message: expect.stringContaining('`deepseek-api-key`') })
-    const badModel = await client({ provider: 'deepseek', baseUrl: server.url, model: 'deepseek-nope' }).review(call)
+    const badKey = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+      apiKey: 'wrong',
+    }).review(call)
+    expect(badKey.error).toMatchObject({
+      fatal: true,
+      message: expect.stringContaining('`deepseek-api-key`'),
+    })
+    const badModel = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-nope',
+    }).review(call)
     expect(badModel.error?.fatal).toBe(true)
     expect(badModel.error?.message).toContain('"deepseek-nope"')
     expect(badModel.error?.message).toContain('`deepseek-model`')

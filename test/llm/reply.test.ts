@@ -11,7 +11,9 @@ const finding = {
 
 describe('parseReply', () => {
   it('reads a plain JSON reply', () => {
-    const reply = parseReply(JSON.stringify({ summary: 'One leak.', comments: [finding] }))
+    const reply = parseReply(
+      JSON.stringify({ summary: 'One leak.', comments: [finding] }),
+    )
     expect(reply).toEqual({
       summary: 'One leak.',
       findings: [
@@ -28,7 +30,10 @@ describe('parseReply', () => {
   })
 
   it('recovers JSON wrapped in one Markdown fence', () => {
-    const content = '```json\n' + JSON.stringify({ summary: 's', comments: [finding] }) + '\n```'
+    const content =
+      '```json\n' +
+      JSON.stringify({ summary: 's', comments: [finding] }) +
+      '\n```'
     expect(parseReply(content).findings).toHaveLength(1)
   })
 
@@ -43,11 +48,21 @@ describe('parseReply', () => {
         summary: '',
         comments: [
           { ...finding, start_line: 10, suggestion: 'x()', quote: 'y()' },
-          { ...finding, start_line: null, suggestion: null, quote: null, side: null },
+          {
+            ...finding,
+            start_line: null,
+            suggestion: null,
+            quote: null,
+            side: null,
+          },
         ],
       }),
     )
-    expect(reply.findings[0]).toMatchObject({ startLine: 10, suggestion: 'x()', quote: 'y()' })
+    expect(reply.findings[0]).toMatchObject({
+      startLine: 10,
+      suggestion: 'x()',
+      quote: 'y()',
+    })
     expect(reply.findings[1]).not.toHaveProperty('startLine')
     expect(reply.findings[1]).not.toHaveProperty('suggestion')
     expect(reply.findings[1]).not.toHaveProperty('side')
@@ -55,9 +70,17 @@ describe('parseReply', () => {
 
   it('accepts numeric strings and any letter case where the meaning is clear', () => {
     const reply = parseReply(
-      JSON.stringify({ comments: [{ ...finding, line: '7', side: 'left', severity: 'Critical' }] }),
+      JSON.stringify({
+        comments: [
+          { ...finding, line: '7', side: 'left', severity: 'Critical' },
+        ],
+      }),
     )
-    expect(reply.findings[0]).toMatchObject({ line: 7, side: 'LEFT', severity: 'critical' })
+    expect(reply.findings[0]).toMatchObject({
+      line: 7,
+      side: 'LEFT',
+      severity: 'critical',
+    })
   })
 
   it('drops and names every item that does not match the shape', () => {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { cleanDescription, neutraliseTags, orderFiles, planCalls, renderFile } from '../../src/prompt/build'
+import {
+  cleanDescription,
+  neutraliseTags,
+  orderFiles,
+  planCalls,
+  renderFile,
+} from '../../src/prompt/build'
 import { INSTRUCTIONS } from '../../src/prompt/instructions'
 import { loadTokenCounter } from '../../src/prompt/tokens'
 import { diffFile } from '../helpers'
@@ -62,7 +68,9 @@ describe('renderFile', () => {
       { status: 'renamed', previous_filename: 'src/retry.py' },
     )
     const text = renderFile(renamed, renamed.hunks)
-    expect(text).toContain('FILE: src/core/retry.py\n(renamed from src/retry.py)\n')
+    expect(text).toContain(
+      'FILE: src/core/retry.py\n(renamed from src/retry.py)\n',
+    )
     expect(text).toContain('4+MAX_ATTEMPTS = 3')
     expect(text).not.toContain('No newline')
   })
@@ -84,11 +92,20 @@ describe('planCalls', () => {
     const [system, user] = plan.calls[0]!.messages
     expect(system).toEqual({ role: 'system', content: INSTRUCTIONS })
     const text = user!.content
-    const order = ['<guidelines>', '<pr-data>', '<title>Add c</title>', '<diff>', '</pr-data>', 'Review the changes']
+    const order = [
+      '<guidelines>',
+      '<pr-data>',
+      '<title>Add c</title>',
+      '<diff>',
+      '</pr-data>',
+      'Review the changes',
+    ]
     const positions = order.map((marker) => text.indexOf(marker))
     expect(positions.every((p) => p >= 0)).toBe(true)
     expect([...positions].sort((a, b) => a - b)).toEqual(positions)
-    expect(plan.calls[0]!.estimatedTokens).toBe(count(INSTRUCTIONS) + count(text))
+    expect(plan.calls[0]!.estimatedTokens).toBe(
+      count(INSTRUCTIONS) + count(text),
+    )
   })
 
   it('puts source first, then tests, then the rest, each by path', () => {
@@ -97,8 +114,15 @@ describe('planCalls', () => {
       'src/app.test.ts',
       'README.md',
     ])
-    const plan = planCalls(input([readme, spec, app]), { count, maxPromptTokens: 60_000 })
-    expect(plan.calls[0]!.paths).toEqual(['src/app.ts', 'src/app.test.ts', 'README.md'])
+    const plan = planCalls(input([readme, spec, app]), {
+      count,
+      maxPromptTokens: 60_000,
+    })
+    expect(plan.calls[0]!.paths).toEqual([
+      'src/app.ts',
+      'src/app.test.ts',
+      'README.md',
+    ])
   })
 
   it('splits under a small budget; every call starts with the same shared prefix', () => {
@@ -114,8 +138,11 @@ describe('planCalls', () => {
     const users = plan.calls.map((call) => call.messages[1]!.content)
     const prefix = users[0]!.slice(0, users[0]!.indexOf('<diff>\n') + 7)
     for (const text of users) expect(text.startsWith(prefix)).toBe(true)
-    for (const call of plan.calls) expect(call.estimatedTokens).toBeLessThanOrEqual(3_500)
-    expect(plan.calls.flatMap((call) => call.paths)).toEqual(files.map((f) => f.path))
+    for (const call of plan.calls)
+      expect(call.estimatedTokens).toBeLessThanOrEqual(3_500)
+    expect(plan.calls.flatMap((call) => call.paths)).toEqual(
+      files.map((f) => f.path),
+    )
     expect(users[1]).toContain(`part 2 of ${plan.calls.length}`)
   })
 
@@ -127,14 +154,22 @@ describe('planCalls', () => {
     const plan = planCalls(input([app, big]), { count, maxPromptTokens: 2_500 })
     expect(plan.tooLarge).toEqual([])
     expect(plan.calls.length).toBeGreaterThan(2)
-    for (const call of plan.calls) expect(call.estimatedTokens).toBeLessThanOrEqual(2_500)
+    for (const call of plan.calls)
+      expect(call.estimatedTokens).toBeLessThanOrEqual(2_500)
     const shown = plan.calls.map((call) => call.messages[1]!.content).join('\n')
-    for (let n = 0; n < 400; n++) expect(shown).toContain(`\n${n + 1}+const v${n} = ${n}\n`)
+    for (let n = 0; n < 400; n++)
+      expect(shown).toContain(`\n${n + 1}+const v${n} = ${n}\n`)
   })
 
   it('reports a line too large for any call instead of dropping it', () => {
-    const huge = diffFile('data/blob.ts', `@@ -0,0 +1,1 @@\n+const blob = '${'ab '.repeat(3000)}'`)
-    const plan = planCalls(input([app, huge]), { count, maxPromptTokens: 2_500 })
+    const huge = diffFile(
+      'data/blob.ts',
+      `@@ -0,0 +1,1 @@\n+const blob = '${'ab '.repeat(3000)}'`,
+    )
+    const plan = planCalls(input([app, huge]), {
+      count,
+      maxPromptTokens: 2_500,
+    })
     expect(plan.tooLarge.map((part) => part.path)).toEqual(['data/blob.ts'])
     expect(plan.calls.flatMap((call) => call.paths)).toEqual(['src/app.ts'])
   })
@@ -147,7 +182,9 @@ describe('cleanDescription', () => {
         'Fixes #12.\r\n\r\n<!-- Describe your change here -->\r\n\r\n\r\nDetails.  \r\nSigned-off-by: A <a@example.com>\r\n',
       ),
     ).toBe('Fixes #12.\n\nDetails.')
-    expect(cleanDescription('x'.repeat(5000))).toMatch(/^x{3000}\n\(description cut here\)$/)
+    expect(cleanDescription('x'.repeat(5000))).toMatch(
+      /^x{3000}\n\(description cut here\)$/,
+    )
     expect(cleanDescription('Text <!-- never closed')).toBe('Text')
   })
 })

@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { placeFindings } from '../../src/diff/anchor'
 import type { Finding } from '../../src/findings'
-import { composeReview, MAX_INLINE_COMMENTS, type ReviewInput } from '../../src/report/review-body'
+import {
+  composeReview,
+  MAX_INLINE_COMMENTS,
+  type ReviewInput,
+} from '../../src/report/review-body'
 import { sanitizeModelText, tableCell } from '../../src/report/text'
 import { diffFile } from '../helpers'
 
 const file = diffFile(
   'src/util/format.ts',
-  "@@ -40,3 +40,4 @@\n const width = 1;\n-return s;\n+const out = s;\n+return out;\n }",
+  '@@ -40,3 +40,4 @@\n const width = 1;\n-return s;\n+const out = s;\n+return out;\n }',
 )
 
-function input(findings: Finding[], overrides: Partial<ReviewInput> = {}): ReviewInput {
+function input(
+  findings: Finding[],
+  overrides: Partial<ReviewInput> = {},
+): ReviewInput {
   return {
     headSha: 'a'.repeat(40),
     summaries: ['One risky change.'],
@@ -37,7 +44,12 @@ const inline: Finding = {
   suggestion: 'return s;',
   quote: 'return out;',
 }
-const outside: Finding = { path: file.path, line: 108, severity: 'major', body: 'Never called.' }
+const outside: Finding = {
+  path: file.path,
+  line: 108,
+  severity: 'major',
+  body: 'Never called.',
+}
 const elsewhere: Finding = {
   path: 'src/store.ts',
   line: 88,
@@ -61,9 +73,13 @@ describe('composeReview', () => {
     expect(draft.comments).toHaveLength(1)
     expect(draft.body).toContain('**3 findings**: 1 inline, 2 below.')
     expect(draft.body).toContain('#### Findings on lines outside the diff')
-    expect(draft.body).toContain('- src/util/format.ts:108 - 🟠 **Major**: Never called.')
+    expect(draft.body).toContain(
+      '- src/util/format.ts:108 - 🟠 **Major**: Never called.',
+    )
     expect(draft.body).toContain('#### Notes on files outside this PR')
-    expect(draft.body).toContain('- src/store.ts:88 - 🟡 **Minor**: The store must persist this too.')
+    expect(draft.body).toContain(
+      '- src/store.ts:88 - 🟡 **Minor**: The store must persist this too.',
+    )
   })
 
   it('moves every finding into the body when inline comments are refused', () => {
@@ -74,15 +90,22 @@ describe('composeReview', () => {
   })
 
   it('caps inline comments, most severe first, and lists the rest', () => {
-    const many: Finding[] = Array.from({ length: MAX_INLINE_COMMENTS + 5 }, (_, n) => ({
-      ...inline,
-      severity: n === MAX_INLINE_COMMENTS + 4 ? 'critical' : 'nit',
-      body: `finding ${n}`,
-    }))
+    const many: Finding[] = Array.from(
+      { length: MAX_INLINE_COMMENTS + 5 },
+      (_, n) => ({
+        ...inline,
+        severity: n === MAX_INLINE_COMMENTS + 4 ? 'critical' : 'nit',
+        body: `finding ${n}`,
+      }),
+    )
     const draft = composeReview(input(many))
     expect(draft.comments).toHaveLength(MAX_INLINE_COMMENTS)
-    expect(draft.comments[0]!.body).toContain(`finding ${MAX_INLINE_COMMENTS + 4}`)
-    expect(draft.body).toContain('More findings (over the limit of 30 inline comments)')
+    expect(draft.comments[0]!.body).toContain(
+      `finding ${MAX_INLINE_COMMENTS + 4}`,
+    )
+    expect(draft.body).toContain(
+      'More findings (over the limit of 30 inline comments)',
+    )
   })
 
   it('says which files were skipped and records the run', () => {
@@ -94,23 +117,27 @@ describe('composeReview', () => {
     )
   })
 
-  it('keeps the body under GitHub\'s limit and says it was cut', () => {
+  it("keeps the body under GitHub's limit and says it was cut", () => {
     const long: Finding[] = Array.from({ length: 400 }, (_, n) => ({
       ...outside,
       body: `${n} ${'x'.repeat(300)}`,
     }))
     const draft = composeReview(input(long))
     expect(draft.body.length).toBeLessThan(65_536)
-    expect(draft.body).toMatch(/…and \d+ more findings, cut to stay under GitHub's size limit/)
+    expect(draft.body).toMatch(
+      /…and \d+ more findings, cut to stay under GitHub's size limit/,
+    )
   })
 })
 
 describe('sanitizeModelText', () => {
   it('keeps mentions from notifying anyone, outside code only', () => {
-    expect(sanitizeModelText('Ask @octocat or @octo-org/team; `@Override` stays.')).toBe(
-      'Ask @&#8203;octocat or @&#8203;octo-org/team; `@Override` stays.',
+    expect(
+      sanitizeModelText('Ask @octocat or @octo-org/team; `@Override` stays.'),
+    ).toBe('Ask @&#8203;octocat or @&#8203;octo-org/team; `@Override` stays.')
+    expect(sanitizeModelText('mail user@example.com')).toBe(
+      'mail user@example.com',
     )
-    expect(sanitizeModelText('mail user@example.com')).toBe('mail user@example.com')
   })
 
   it('cannot forge the hidden markers', () => {

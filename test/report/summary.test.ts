@@ -13,12 +13,18 @@ const route: Route = {
   },
   privacy: 'private',
   visibility: 'private',
-  reason: 'repository is private (repository.visibility in the event), so `private-provider` applies: self-hosted',
+  reason:
+    'repository is private (repository.visibility in the event), so `private-provider` applies: self-hosted',
 }
 
 function summary(overrides: Partial<RunSummary>): RunSummary {
   const startedAt = new Date('2026-12-05T12:00:00Z')
-  const usage = { ...NO_USAGE, inputTokens: 3_000, cachedInputTokens: 1_000, outputTokens: 200 }
+  const usage = {
+    ...NO_USAGE,
+    inputTokens: 3_000,
+    cachedInputTokens: 1_000,
+    outputTokens: 200,
+  }
   return {
     headline: 'reviewed',
     route,
@@ -40,9 +46,15 @@ function summary(overrides: Partial<RunSummary>): RunSummary {
 describe('renderSummary', () => {
   it('says plainly when a model has no price, and still shows the tokens', () => {
     const text = renderSummary(summary({}))
-    expect(text).toContain('## Cost-aware review: cost unknown · self-hosted `qwen3-coder` · 33% of input cached')
-    expect(text).toContain('| 1 | `qwen3-coder` | 2 | 2,000 | 1,000 (33%) | 200 (0) | unknown |')
-    expect(text).toContain('No dollar figure: no price is known for `qwen3-coder`. Add one with the `pricing` input.')
+    expect(text).toContain(
+      '## Cost-aware review: cost unknown · self-hosted `qwen3-coder` · 33% of input cached',
+    )
+    expect(text).toContain(
+      '| 1 | `qwen3-coder` | 2 | 2,000 | 1,000 (33%) | 200 (0) | unknown |',
+    )
+    expect(text).toContain(
+      'No dollar figure: no price is known for `qwen3-coder`. Add one with the `pricing` input.',
+    )
     expect(text).toContain('| `yarn.lock` | not reviewed: lockfile |')
   })
 
@@ -54,12 +66,19 @@ describe('renderSummary', () => {
             kind: 'body',
             reason: 'outside-diff',
             path: 'a.ts',
-            finding: { path: 'a.ts', line: 9, severity: 'nit', body: '<script>alert(1)</script> cc @octocat' },
+            finding: {
+              path: 'a.ts',
+              line: 9,
+              severity: 'nit',
+              body: '<script>alert(1)</script> cc @octocat',
+            },
           },
         ],
       }),
     )
-    expect(text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; cc @&#8203;octocat')
+    expect(text).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt; cc @&#8203;octocat',
+    )
     expect(text).not.toContain('<script>')
   })
 })
