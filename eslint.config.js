@@ -4,7 +4,15 @@ import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', 'bench/results/', 'coverage/', '.tmp/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'bench/results/',
+      'coverage/',
+      '.tmp/',
+      // The demo's sample pull request: code to be reviewed, bugs on purpose.
+      'demo/pull-request/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
@@ -22,6 +30,15 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      // `const { dropped: _dropped, ...rest } = value` removes a field.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          ignoreRestSiblings: true,
+          varsIgnorePattern: '^_',
+          argsIgnorePattern: '^_',
+        },
+      ],
       '@typescript-eslint/restrict-template-expressions': [
         'error',
         { allowNumber: true, allowBoolean: true },

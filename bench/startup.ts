@@ -53,7 +53,9 @@ function bareNode(): Promise<number> {
     const started = performance.now()
     const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' })
     child.on('error', reject)
-    child.on('close', () => resolve(performance.now() - started))
+    child.on('close', () => {
+      resolve(performance.now() - started)
+    })
   })
 }
 

@@ -11,6 +11,7 @@ import {
   startGitHubEmulator,
   type GitHubFile,
   type PullRequestSetup,
+  type SubmittedComment,
 } from '../test/emulators/github'
 import { startLlmEmulator } from '../test/emulators/llm'
 
@@ -30,10 +31,17 @@ export interface DemoPullRequest {
 }
 
 export function loadDemo(): DemoPullRequest {
-  const event = JSON.parse(readFileSync(join(DEMO_DIR, 'event.json'), 'utf8'))
+  const event = JSON.parse(
+    readFileSync(join(DEMO_DIR, 'event.json'), 'utf8'),
+  ) as DemoPullRequest['event']
   const base = readTree(join(DEMO_DIR, 'base'))
   const head = readTree(join(DEMO_DIR, 'head'))
   const [owner, repo] = event.repository.full_name.split('/')
+  if (!owner || !repo) {
+    throw new Error(
+      `${DEMO_DIR}/event.json: repository.full_name is not owner/repo`,
+    )
+  }
   const paths = [...new Set([...base.keys(), ...head.keys()])].sort()
 
   return {
@@ -120,7 +128,7 @@ function isBinary(data: Buffer | undefined): boolean {
 
 export interface DemoRun {
   readonly run: ActionRun
-  readonly review?: { body: string; comments: Array<Record<string, unknown>> }
+  readonly review?: { body: string; comments: SubmittedComment[] }
   /** Requests the emulators received, for the demo's own test. */
   readonly githubRequests: number
   readonly modelCalls: number
@@ -151,7 +159,7 @@ export async function runDemo(): Promise<DemoRun> {
         ? {
             review: {
               body: String(stored.body),
-              comments: stored.comments as Array<Record<string, unknown>>,
+              comments: stored.comments as SubmittedComment[],
             },
           }
         : {}),

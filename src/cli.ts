@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 import { parseGitDiff } from './diff/git'
 import { parseFile } from './diff/parse'
 import { chosenTotal, estimateRoutes, type RouteEstimate } from './estimate'
-import { formatDraft, type ReviewPoster } from './github/review'
+import { printingPoster } from './github/review'
 import { review } from './main'
 import { redactPullRequest } from './redact'
 import { formatCount, formatUsd } from './report/text'
@@ -151,16 +151,9 @@ async function reviewPullRequest(
   process.env.GITHUB_STEP_SUMMARY = summaryPath
   process.env.GITHUB_OUTPUT = outputsPath
 
-  const printing: ReviewPoster = {
-    async post(draft) {
-      out(`${formatDraft(draft)}\n\n`)
-      return {}
-    },
-    async update(reviewId, body) {
-      out(`Would replace the body of review ${reviewId} with:\n${body}\n\n`)
-      return {}
-    },
-  }
+  const printing = printingPoster((text) => {
+    out(`${text}\n\n`)
+  })
   const restore = redirectLog(err)
   let failed = false
   try {
@@ -189,12 +182,12 @@ async function reviewPullRequest(
  */
 function redirectLog(err: Write): () => void {
   const write = process.stdout.write.bind(process.stdout)
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     const text =
       typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
     err(readable(text))
     return true
-  }) as typeof process.stdout.write
+  }
   return () => {
     process.stdout.write = write
   }
@@ -242,7 +235,8 @@ async function estimate(
     null,
     selection.reviewed,
   )
-  const route = await chooseRoute(settings, async () => undefined)
+  // The visibility is given: the lookup is never asked.
+  const route = await chooseRoute(settings, () => Promise.resolve(undefined))
   const lanes = assignLanes(route, redacted.files, settings)
   const estimates = await estimateRoutes(
     settings,
@@ -293,13 +287,15 @@ function estimateTable(estimates: readonly RouteEstimate[]): string {
       row.worstUsd === undefined ? 'no price' : formatUsd(row.worstUsd),
     ]),
   ]
-  const widths = rows[0]!.map((_, column) =>
-    Math.max(...rows.map((row) => row[column]!.length)),
+  const widths = rows.reduce<number[]>(
+    (max, row) =>
+      row.map((cell, column) => Math.max(max[column] ?? 0, cell.length)),
+    [],
   )
   return rows
     .map((row) =>
       row
-        .map((cell, column) => cell.padEnd(widths[column]!))
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
         .join('  ')
         .trimEnd(),
     )

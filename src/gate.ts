@@ -21,7 +21,7 @@ export function skipReason(settings: Settings): string | undefined {
   if (event.action !== undefined && !ACTIONS.includes(event.action)) {
     return (
       `pull request action "${event.action}" is not reviewed; reviews run on ` +
-      `${ACTIONS.join(', ')}`
+      ACTIONS.join(', ')
     )
   }
   if (pull.draft && !settings.reviewDrafts) {

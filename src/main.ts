@@ -35,7 +35,7 @@ import {
 } from './llm/client'
 import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
 import { promptBudget } from './llm/providers'
-import { planCalls, type PromptContext } from './prompt/build'
+import { planCalls, type Plan, type PromptContext } from './prompt/build'
 import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
@@ -45,7 +45,6 @@ import { formatCount, formatUsd, sanitizeModelText } from './report/text'
 import {
   assignLanes,
   chooseRoute,
-  endpointFor,
   fallbackFor,
   missingKey,
   type LanePlan,
@@ -161,7 +160,9 @@ export async function review(
   const poster =
     dependencies.poster ??
     (settings.dryRun
-      ? printingPoster((text) => core.info(text))
+      ? printingPoster((text) => {
+          core.info(text)
+        })
       : githubPoster(octokit, repo, pull.number))
 
   // Pull request, its earlier reviews by this action, and what to review
@@ -210,7 +211,10 @@ export async function review(
 
   // Lanes, prompts and model calls
   const lanes = assignLanes(route, redacted.files, settings)
-  const planFor = async (endpoint: ModelEndpoint, files: readonly DiffFile[]) =>
+  const planFor = async (
+    endpoint: ModelEndpoint,
+    files: readonly DiffFile[],
+  ): Promise<Plan> =>
     planCalls(
       {
         title: redacted.title,
@@ -325,10 +329,10 @@ export async function review(
   // Review
   const anyReply = outcomes.some((outcome) => outcome.result.reply)
   let published: Published | undefined
-  let postError: Error | undefined
+  let failure: Error | undefined
   if (anyReply) {
-    published = await core
-      .group('Review', () =>
+    try {
+      published = await core.group('Review', () =>
         publish(
           poster,
           {
@@ -352,17 +356,15 @@ export async function review(
             costLine(route, cost, history),
         ),
       )
-      .catch((error: unknown) => {
-        // The model's work is paid for: keep every finding in the summary
-        // and as annotations, then fail with what to change.
-        postError = postingError(error)
-        annotate(placements)
-        return undefined
-      })
+    } catch (error) {
+      // The model's work is paid for: keep every finding in the summary
+      // and as annotations, then fail with what to change.
+      failure = postingError(error)
+      annotate(placements)
+    }
   }
 
   // Report
-  const failure = postError as Error | undefined
   await writeSummary({
     headline: failure
       ? 'reviewed, but the review could not be posted'
@@ -430,7 +432,11 @@ async function readChanges(
   repo: RepoRef,
   pull: PullRequestInfo,
   settings: Settings,
-) {
+): Promise<{
+  files: DiffFile[]
+  guidelines: string | null
+  history: History
+}> {
   const listed = await listFiles(octokit, repo, pull.number)
   core.info(`${listed.length} files changed in #${pull.number}`)
   const guidelines = await readGuidelines(

@@ -799,11 +799,22 @@ export function redactFile(file: DiffFile): Redacted<DiffFile> {
  * title, description and guidelines replaced by placeholders. The note
  * counts them by kind, never showing one.
  */
+export interface RedactedPullRequest {
+  readonly title: string
+  readonly description: string
+  readonly guidelines: string | null
+  readonly files: readonly DiffFile[]
+  /** How many credentials were replaced. */
+  readonly total: number
+  /** A sentence for the summary, counting them by kind. */
+  readonly note: string
+}
+
 export function redactPullRequest(
   pull: { readonly title: string; readonly body: string },
   guidelines: string | null,
   files: readonly DiffFile[],
-) {
+): RedactedPullRequest {
   const title = redactText(pull.title)
   const description = redactText(pull.body)
   const rules = guidelines === null ? undefined : redactText(guidelines)
@@ -815,7 +826,7 @@ export function redactPullRequest(
     ...redactedFiles.map((file) => file.counts),
   )
   const entries = Object.entries(counts)
-  const total = entries.reduce((sum, [, count]) => sum + (count ?? 0), 0)
+  const total = entries.reduce((sum, [, count]) => sum + count, 0)
   const kinds = entries.map(([kind, count]) => `${count} ${kind}`).join(', ')
   return {
     title: title.value,

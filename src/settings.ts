@@ -403,7 +403,8 @@ function readEvent(env: Env, given?: unknown): EventInfo {
     } catch (error) {
       throw new Error(
         `Could not read the event payload at GITHUB_EVENT_PATH (${path}): ` +
-          `${error instanceof Error ? error.message : String(error)}`,
+          (error instanceof Error ? error.message : String(error)),
+        { cause: error },
       )
     }
   }
@@ -470,6 +471,8 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
   const head = asRecord(pull.head)
   const base = asRecord(pull.base)
   const headRepo = asRecord(head.repo).full_name
+  const user = asRecord(pull.user)
+  const login = typeof user.login === 'string' ? user.login : ''
   return {
     number: pull.number as number,
     title: typeof pull.title === 'string' ? pull.title : '',
@@ -481,10 +484,8 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
       'headRepo',
       typeof headRepo === 'string' ? headRepo : undefined,
     ),
-    author: String(asRecord(pull.user).login ?? ''),
-    authorIsBot:
-      asRecord(pull.user).type === 'Bot' ||
-      String(asRecord(pull.user).login ?? '').endsWith('[bot]'),
+    author: login,
+    authorIsBot: user.type === 'Bot' || login.endsWith('[bot]'),
     labels: (Array.isArray(pull.labels) ? pull.labels : [])
       .map((label) => asRecord(label).name)
       .filter((name): name is string => typeof name === 'string'),
@@ -506,6 +507,7 @@ export function parseRepositoryConfig(
   } catch (error) {
     throw new Error(
       `The repository config ${path} is not valid YAML: ${(error as Error).message}`,
+      { cause: error },
     )
   }
   if (parsed === null || parsed === undefined) return {}
@@ -669,6 +671,7 @@ function pricing(value: string): Record<string, ModelPrice> {
     throw new Error(
       `Input \`pricing\` is not valid JSON (${(error as Error).message}); ` +
         `expected e.g. ${example}.`,
+      { cause: error },
     )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

@@ -31,9 +31,9 @@ const pullRequestEvent = {
 function env(
   inputs: Record<string, string> = {},
   payload: unknown = pullRequestEvent,
-) {
+): Record<string, string> {
   const entries = Object.entries({ 'github-token': 'ghs_x', ...inputs }).map(
-    ([name, value]) => [`INPUT_${name.toUpperCase()}`, value],
+    ([name, value]): [string, string] => [`INPUT_${name.toUpperCase()}`, value],
   )
   return {
     ...Object.fromEntries(entries),

@@ -46,11 +46,10 @@ const PER_MILLION = 1_000_000
 /** The dollars one call cost, made at `at`. */
 export function costOf(usage: Usage, price: ModelPrice, at: Date): Cost {
   const { rates, rate } = ratesAt(price, at)
-  const long =
-    price.longContext !== undefined &&
-    usage.inputTokens > price.longContext.overTokens
-  const inputFactor = long ? (price.longContext?.inputMultiplier ?? 1) : 1
-  const outputFactor = long ? (price.longContext?.outputMultiplier ?? 1) : 1
+  const rule = price.longContext
+  const long = rule !== undefined && usage.inputTokens > rule.overTokens
+  const inputFactor = long ? rule.inputMultiplier : 1
+  const outputFactor = long ? rule.outputMultiplier : 1
 
   // Cached and cache-write tokens are parts of the prompt; the rest of the
   // prompt is billed at the full input price.

@@ -7,44 +7,40 @@ import { parsePatch } from 'diff'
 import type { PatchSource } from './parse'
 
 export function parseGitDiff(text: string): PatchSource[] {
-  return parsePatch(text)
-    .filter(
-      (file) =>
-        file.oldFileName !== undefined || file.newFileName !== undefined,
-    )
-    .map((file): PatchSource => {
-      const oldPath = stripSide(file.oldFileName)
-      const newPath = stripSide(file.newFileName)
-      const status =
-        file.isCreate || oldPath === undefined
-          ? 'added'
-          : file.isDelete || newPath === undefined
-            ? 'removed'
-            : file.isRename
-              ? 'renamed'
-              : file.isCopy
-                ? 'copied'
-                : 'modified'
-      const lines = file.hunks.flatMap((hunk) => hunk.lines)
-      const additions = lines.filter((line) => line.startsWith('+')).length
-      const deletions = lines.filter((line) => line.startsWith('-')).length
-      const patch = file.hunks
-        .map((hunk) => {
-          // parsePatch moves the start of an empty side one line on; the
-          // header states it as git wrote it.
-          const oldStart =
-            hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart
-          const newStart =
-            hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart
-          return [
-            `@@ -${oldStart},${hunk.oldLines} +${newStart},${hunk.newLines} @@`,
-            ...hunk.lines,
-          ].join('\n')
-        })
-        .join('\n')
+  return parsePatch(text).flatMap((file): PatchSource[] => {
+    const oldPath = stripSide(file.oldFileName)
+    const newPath = stripSide(file.newFileName)
+    const path = newPath ?? oldPath
+    if (path === undefined) return []
+    const status =
+      file.isCreate || oldPath === undefined
+        ? 'added'
+        : file.isDelete || newPath === undefined
+          ? 'removed'
+          : file.isRename
+            ? 'renamed'
+            : file.isCopy
+              ? 'copied'
+              : 'modified'
+    const lines = file.hunks.flatMap((hunk) => hunk.lines)
+    const additions = lines.filter((line) => line.startsWith('+')).length
+    const deletions = lines.filter((line) => line.startsWith('-')).length
+    const patch = file.hunks
+      .map((hunk) => {
+        // parsePatch moves the start of an empty side one line on; the
+        // header states it as git wrote it.
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart
+        return [
+          `@@ -${oldStart},${hunk.oldLines} +${newStart},${hunk.newLines} @@`,
+          ...hunk.lines,
+        ].join('\n')
+      })
+      .join('\n')
 
-      return {
-        filename: (newPath ?? oldPath)!,
+    return [
+      {
+        filename: path,
         status,
         additions,
         deletions,
@@ -54,8 +50,9 @@ export function parseGitDiff(text: string): PatchSource[] {
         oldPath !== undefined
           ? { previous_filename: oldPath }
           : {}),
-      }
-    })
+      },
+    ]
+  })
 }
 
 // git prefixes paths with a/ and b/; /dev/null stands for no file.

@@ -53,8 +53,8 @@ export async function readHistory(
   return historyOf(
     listed.flatMap((review) => {
       if (review.user?.type !== 'Bot') return []
-      const record = parseReviewMarker(review.body ?? '')
-      return record ? [{ id: review.id, body: review.body ?? '', record }] : []
+      const record = parseReviewMarker(review.body)
+      return record ? [{ id: review.id, body: review.body, record }] : []
     }),
   )
 }

@@ -14,8 +14,11 @@ const NEVER_RETRIED = [400, 401, 403, 404, 410, 422, 451]
 // Rate-limit waits above this would outlast a typical job; fail instead.
 const MAX_WAIT_SECONDS = 120
 
+/** The client type: REST methods and pagination. */
+export type Octokit = ReturnType<typeof getOctokit>
+
 /** Builds the client for the REST API at `baseUrl` (GITHUB_API_URL). */
-export function createOctokit(token: string, baseUrl: string) {
+export function createOctokit(token: string, baseUrl: string): Octokit {
   return getOctokit(
     token,
     {
@@ -32,8 +35,6 @@ export function createOctokit(token: string, baseUrl: string) {
     throttling,
   )
 }
-
-export type Octokit = ReturnType<typeof createOctokit>
 
 function waitOrGiveUp(
   limit: string,

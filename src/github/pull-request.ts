@@ -101,7 +101,7 @@ export async function readVisibility(
     return data.visibility
   }
   // Anything but an explicit `private: false` counts as private.
-  return data.private === false ? 'public' : 'private'
+  return (data.private as boolean | undefined) === false ? 'public' : 'private'
 }
 
 /** The HTTP status of an Octokit error, if it has one. */
@@ -154,6 +154,7 @@ export async function fetchPullRequest(
     repo: repo.name,
     pull_number: number,
   })
+  const headRepo = data.head.repo as { full_name: string } | null
   return {
     number,
     title: data.title,
@@ -161,9 +162,10 @@ export async function fetchPullRequest(
     draft: data.draft === true,
     headSha: data.head.sha,
     baseSha: data.base.sha,
-    ...(data.head.repo ? { headRepo: data.head.repo.full_name } : {}),
-    author: data.user?.login ?? '',
-    authorIsBot: data.user?.type === 'Bot',
-    labels: (data.labels ?? []).map((label) => label.name),
+    // The head repository is gone when a fork was deleted.
+    ...(headRepo ? { headRepo: headRepo.full_name } : {}),
+    author: data.user.login,
+    authorIsBot: data.user.type === 'Bot',
+    labels: data.labels.map((label) => label.name),
   }
 }

@@ -69,13 +69,13 @@ export function githubPoster(
 /** Prints the review to the log instead of posting it. */
 export function printingPoster(print: (text: string) => void): ReviewPoster {
   return {
-    async post(draft) {
+    post(draft) {
       print(formatDraft(draft))
-      return {}
+      return Promise.resolve({})
     },
-    async update(reviewId, body) {
+    update(reviewId, body) {
       print(`Would replace the body of review ${reviewId} with:\n${body}`)
-      return {}
+      return Promise.resolve({})
     },
   }
 }

@@ -76,10 +76,11 @@ export async function runCalls(
   const done: Array<CallOutcome[] | undefined> = []
 
   const runOne = async (index: number): Promise<void> => {
-    if (runner.stopped) return
-    done[index] = await runner.execute(index, work[index]!, 0)
+    const item = work[index]
+    if (runner.stopped || !item) return
+    done[index] = await runner.execute(index, item, 0)
   }
-  if (work.length > 0) await runOne(0)
+  await runOne(0)
   await pool(work.length - 1, Math.max(1, options.parallel), (n) =>
     runOne(n + 1),
   )
@@ -87,7 +88,7 @@ export async function runCalls(
   // Only the budget and the deadline leave files unreviewed on purpose; a
   // fatal error fails the run and says why.
   const unmade = work
-    .filter((_, index) => !done[index] || done[index]!.length === 0)
+    .filter((_, index) => (done[index]?.length ?? 0) === 0)
     .flatMap((item) => item.call.paths)
   return {
     outcomes: done.flatMap((outcomes) => outcomes ?? []),
@@ -173,7 +174,7 @@ class Runner {
       if (again) attempts.push(again)
     }
 
-    error = attempts.at(-1)!.result.error
+    error = last(attempts).result.error
     const fallback = this.options.fallbackFor(lane)
     if (error && !error.kind && fallback) {
       core.warning(
@@ -184,7 +185,7 @@ class Runner {
       if (second) attempts.push(second)
     }
 
-    const result = attempts.at(-1)!.result
+    const { result } = last(attempts)
     if (result.error?.fatal) this.#stop ??= 'fatal'
     return [{ ...item, attempts, result }]
   }
@@ -230,6 +231,11 @@ class Runner {
     if (!this.#stop) core.warning(message)
     this.#stop ??= stop
   }
+}
+
+/** The last of a list known to hold at least its first element. */
+function last<T>(items: readonly [T, ...T[]] | T[]): T {
+  return items[items.length - 1] as T
 }
 
 function outputCap(endpoint: ModelEndpoint, options: CallsOptions): number {

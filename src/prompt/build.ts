@@ -200,13 +200,14 @@ function fileBlocks(
   const blocks: Block[] = []
   let group: Array<{ hunk: Hunk; tokens: number }> = []
   const flush = (): void => {
-    if (group.length === 0) return
     const hunks = group.map((piece) => piece.hunk)
+    const [head] = hunks
+    if (!head) return
     const text = renderFile(file, hunks)
-    const first = hunks[0]!.lines.find((line) => line.newLine !== null)
+    const first = head.lines.find((line) => line.newLine !== null)
     blocks.push({
       file: { ...file, hunks },
-      label: `${file.path} (from line ${first?.newLine ?? hunks[0]!.newStart})`,
+      label: `${file.path} (from line ${first?.newLine ?? head.newStart})`,
       text,
       tokens: count(text),
     })

@@ -78,7 +78,10 @@ export function composeReview(
     .sort((a, b) => bySeverity(a.finding, b.finding))
   const accepted = anchored.filter(inline)
   const kept = accepted.slice(0, MAX_INLINE_COMMENTS)
-  const list = (heading: string, placements: readonly InlinePlacement[]) =>
+  const list = (
+    heading: string,
+    placements: readonly InlinePlacement[],
+  ): Listed[] =>
     placements.map((p) => ({
       heading,
       path: p.path,

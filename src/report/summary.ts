@@ -209,7 +209,7 @@ function costNotes(run: RunSummary): string {
 
 function estimateTable(estimates: RunSummary['estimates']): string {
   if (!estimates || estimates.length === 0) return ''
-  const usd = (value: number | undefined) =>
+  const usd = (value: number | undefined): string =>
     value === undefined ? 'no price' : formatUsd(value)
   const rows = estimates.map(
     (row) =>

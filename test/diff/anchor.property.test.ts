@@ -4,7 +4,6 @@
  * emulator (which validates anchors independently of src/), and every
  * finding is either inline or listed in the body.
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,7 +18,8 @@ import {
 } from '../emulators/github'
 import { FIXTURES_DIR, fixtureSlugs, hasShared } from '../shared'
 
-let github: GitHubEmulator
+// Undefined if the emulator failed to start.
+let github: GitHubEmulator | undefined
 beforeAll(async () => {
   github = await startGitHubEmulator()
 })
@@ -74,7 +74,7 @@ describe.skipIf(!hasShared)(
       it(`${slug}: GitHub accepts every inline comment; every other finding is in the body`, async () => {
         const setup = loadFixtureSetup(join(FIXTURES_DIR, slug))
         const number = 1000 + index
-        github.addPullRequest({ ...setup, number })
+        github!.addPullRequest({ ...setup, number })
         const headSha = (setup.pull.head as { sha: string }).sha
         const files = setup.files.map(parseFile)
         const reviewed = new Set(
@@ -110,7 +110,7 @@ describe.skipIf(!hasShared)(
                 run: { head: headSha },
               })
               const response = await fetch(
-                `${github.url}/repos/${setup.owner}/${setup.repo}/pulls/${number}/reviews`,
+                `${github!.url}/repos/${setup.owner}/${setup.repo}/pulls/${number}/reviews`,
                 {
                   method: 'POST',
                   headers: {

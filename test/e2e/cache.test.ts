@@ -34,7 +34,9 @@ describe.skipIf(!hasShared).each(['deepseek', 'openai'] as const)(
     it('serves the shared prefix of every call after the first, and ≥ 90% of a re-run', async () => {
       const dir = join(FIXTURES_DIR, 'toolkit-add-exec-package')
       const setup = loadFixtureSetup(dir)
-      const event = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8'))
+      const event: unknown = JSON.parse(
+        readFileSync(join(dir, 'event.json'), 'utf8'),
+      )
       const github = await startGitHubEmulator()
       const llm = await startLlmEmulator({ flavour })
       open.push(github, llm)

@@ -17,17 +17,18 @@ import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { CASES_DIR, hasShared } from '../shared'
 import { runAction } from './harness'
 
+/** Parsed with `intAsBigInt`, so every integer, the shas too, is a bigint. */
 interface Case25 {
   input: {
-    event: { action: string; before: string; after: string }
+    event: { action: string; before: bigint; after: bigint }
     existing_review_comments: Array<{
       path: string
-      line: number
+      line: bigint
       body: string
     }>
     new_model_findings: Array<{
       path: string
-      line: number
+      line: bigint
       quote: string
       body: string
     }>

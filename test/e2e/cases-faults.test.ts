@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import type { GitHubFile } from '../emulators/github'
+import type { ReplySpec } from '../emulators/llm'
 import { CASES_DIR, hasShared } from '../shared'
 import {
   reviewSynthetic,
@@ -14,15 +15,68 @@ import {
   type SyntheticRun,
 } from './synthetic'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Case = { input: any }
+/** A case file; each test names the fields of `input` it reads. */
+interface Case<Input> {
+  input: Input
+}
 
-function readCase(prefix: string): Case {
+interface ProviderResponse {
+  status: number
+  body: unknown
+}
+
+interface RateLimitInput {
+  rate_limited_response: ProviderResponse
+  quota_exhausted_response: ProviderResponse
+  files_to_review: number
+}
+
+interface FencedReplyInput {
+  response_message_content: string
+}
+
+interface MaxTokensInput {
+  request_body: { model: string }
+}
+
+interface TruncationInput {
+  response_body: {
+    choices: [
+      {
+        finish_reason: ReplySpec['finishReason']
+        message: { content: string }
+      },
+    ]
+    usage: {
+      completion_tokens: number
+      completion_tokens_details: { reasoning_tokens: number }
+    }
+  }
+}
+
+interface DraftStep {
+  action: string
+  pull_request: { draft: boolean }
+}
+
+interface DraftInput {
+  event_1: DraftStep
+  event_2: DraftStep
+  event_3: DraftStep
+}
+
+interface EnterpriseInput {
+  event: { repository: { private: boolean } }
+  runner_env: { GITHUB_SERVER_URL: string }
+}
+
+/** The parsed case file, to be cast to the `Case` its test reads. */
+function readCase(prefix: string): unknown {
   const name = readdirSync(CASES_DIR).find((file) =>
     file.startsWith(`${prefix}-`),
   )
   if (!name) throw new Error(`no case ${prefix} in ${CASES_DIR}`)
-  return parse(readFileSync(join(CASES_DIR, name), 'utf8')) as Case
+  return parse(readFileSync(join(CASES_DIR, name), 'utf8'))
 }
 
 const runs: SyntheticRun[] = []
@@ -55,18 +109,19 @@ function files(count: number): GitHubFile[] {
 
 describe.skipIf(!hasShared)('cases about providers and replies', () => {
   it('19: waits out a rate limit and reviews all 4 files; never retries an exhausted quota', async () => {
-    const testCase = readCase('19')
+    const testCase = readCase('19') as Case<RateLimitInput>
     const limited = testCase.input.rate_limited_response
     const result = await review({
       files: files(testCase.input.files_to_review),
       findings: [{ path: 'src/file3.ts', line: 12, body: 'A finding.' }],
       // The case waits 20 s; the test keeps its shape with 1 s.
-      beforeRun: (_g, deepseek) =>
+      beforeRun: (_g, deepseek) => {
         deepseek.inject({
           status: limited.status,
           headers: { 'retry-after': '1' },
           body: limited.body,
-        }),
+        })
+      },
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.deepseek.calls.map((call) => call.status)).toEqual([429, 200])
@@ -75,8 +130,9 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
     const quota = testCase.input.quota_exhausted_response
     const broke = await review({
       files: files(4),
-      beforeRun: (_g, deepseek) =>
-        deepseek.inject({ status: quota.status, body: quota.body }),
+      beforeRun: (_g, deepseek) => {
+        deepseek.inject({ status: quota.status, body: quota.body })
+      },
     })
     expect(broke.deepseek.calls).toHaveLength(1)
     expect(broke.run.exitCode).toBe(1)
@@ -85,14 +141,11 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
   })
 
   it('20: removes one fence around the whole reply and posts the finding on its line', async () => {
-    const testCase = readCase('20')
+    const testCase = readCase('20') as Case<FencedReplyInput>
     // The case's reply uses another tool's field names; the fence is kept
     // exactly, the content is in this action's shape.
     const theirs = JSON.parse(
-      (testCase.input.response_message_content as string).replace(
-        /^```json\n|\n```$/g,
-        '',
-      ),
+      testCase.input.response_message_content.replace(/^```json\n|\n```$/g, ''),
     ) as { reviews: Array<{ lineNumber: number; reviewComment: string }> }
     const ours = {
       summary: 'One problem.',
@@ -103,14 +156,15 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
         severity: 'major',
       })),
     }
-    const fenced = (testCase.input.response_message_content as string).replace(
+    const fenced = testCase.input.response_message_content.replace(
       /\{[\s\S]*\}/,
       JSON.stringify(ours),
     )
     const result = await review({
       files: files(1),
-      beforeRun: (_g, deepseek) =>
-        deepseek.inject({ reply: { content: fenced } }),
+      beforeRun: (_g, deepseek) => {
+        deepseek.inject({ reply: { content: fenced } })
+      },
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.deepseek.calls).toHaveLength(1)
@@ -118,7 +172,7 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
   })
 
   it('21: a reasoning model behind another provider rejects max_tokens: renamed once, then remembered', async () => {
-    const testCase = readCase('21')
+    const testCase = readCase('21') as Case<MaxTokensInput>
     const result = await review({
       files: files(2),
       private: true,
@@ -146,14 +200,14 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
   })
 
   it('23: reports truncation as truncation, with its reasoning tokens, and bills them', async () => {
-    const testCase = readCase('23')
+    const testCase = readCase('23') as Case<TruncationInput>
     const response = testCase.input.response_body
     const choice = response.choices[0]
     const result = await review({
       files: files(1),
       findings: [{ path: 'src/file0.ts', line: 12, body: 'A finding.' }],
       inputs: { 'deepseek-thinking': 'true' },
-      beforeRun: (_g, deepseek) =>
+      beforeRun: (_g, deepseek) => {
         deepseek.inject({
           reply: {
             content: choice.message.content,
@@ -162,7 +216,8 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
               response.usage.completion_tokens_details.reasoning_tokens,
             completionTokens: response.usage.completion_tokens,
           },
-        }),
+        })
+      },
     })
     expect(result.run.stdout).toContain(
       `model output truncated at max_tokens=32768 (${response.usage.completion_tokens_details.reasoning_tokens} reasoning tokens)`,
@@ -179,7 +234,9 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
       files: files(1),
       findings: [{ path: 'src/file0.ts', line: 12, body: 'A finding.' }],
       inputs: { 'request-timeout-seconds': '1' },
-      beforeRun: (_g, deepseek) => deepseek.inject({ hang: true }),
+      beforeRun: (_g, deepseek) => {
+        deepseek.inject({ hang: true })
+      },
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.review?.comments).toHaveLength(1)
@@ -188,15 +245,12 @@ describe.skipIf(!hasShared)('cases about providers and replies', () => {
 
 describe.skipIf(!hasShared)('cases about events and servers', () => {
   it('28: drafts are skipped until ready_for_review, which reviews the whole pull request', async () => {
-    const testCase = readCase('28')
+    const testCase = readCase('28') as Case<DraftInput>
     const steps = [
       testCase.input.event_1,
       testCase.input.event_2,
       testCase.input.event_3,
-    ] as Array<{
-      action: string
-      pull_request: { draft: boolean }
-    }>
+    ]
     const outcomes: string[] = []
     for (const step of steps) {
       const result = await review({
@@ -223,7 +277,7 @@ describe.skipIf(!hasShared)('cases about events and servers', () => {
   })
 
   it('27: on GitHub Enterprise Server, every request goes to GITHUB_API_URL, without rate-limit headers', async () => {
-    const testCase = readCase('27')
+    const testCase = readCase('27') as Case<EnterpriseInput>
     const result = await review({
       files: files(1),
       private: testCase.input.event.repository.private,

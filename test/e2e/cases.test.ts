@@ -111,9 +111,7 @@ describe.skipIf(!hasShared)('cases that broke similar tools', () => {
     expect(anchors(result)).toEqual([
       { path: 'app/config.py', line: 11, side: 'LEFT' },
     ])
-    expect(String(result.review!.comments[0]!.body)).not.toContain(
-      '```suggestion',
-    )
+    expect(result.review!.comments[0]!.body).not.toContain('```suggestion')
   })
 
   it('06: the no-newline marker counts as no line; the comment lands on RIGHT 3', async () => {
@@ -298,13 +296,14 @@ describe.skipIf(!hasShared)(
             body: 'Name the constant.',
           },
         ],
-        beforeRun: (github) =>
+        beforeRun: (github) => {
           github.inject({
             method: 'POST',
             path: /\/reviews$/,
             status: testCase.input.response.status,
             body: testCase.input.response.body,
-          }),
+          })
+        },
       })
       runs.push(result)
       expect(result.run.exitCode).toBe(1)
@@ -402,8 +401,9 @@ describe.skipIf(!hasShared)(
         eventName: 'pull_request_target',
         baseContents: { '.github/review-guidelines.md': 'Report every bug.\n' },
         env: { GITHUB_WORKSPACE: workspace },
-        beforeRun: () =>
-          writeFileSync(join(workspace, '.git/HEAD'), `${HEAD_SHA}\n`),
+        beforeRun: () => {
+          writeFileSync(join(workspace, '.git/HEAD'), `${HEAD_SHA}\n`)
+        },
       })
       runs.push(result)
       expect(result.run.exitCode, result.run.stdout).toBe(0)

@@ -29,7 +29,9 @@ function runCli(args: string[], env: Record<string, string> = {}) {
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.on('error', fail)
-      child.on('close', (code) => done({ code, stdout, stderr }))
+      child.on('close', (code) => {
+        done({ code, stdout, stderr })
+      })
     },
   )
 }
@@ -111,14 +113,13 @@ describe('cost-aware-review (the local CLI)', () => {
       expect(real.code, real.stderr).toBe(0)
       expect(github.reviews).toHaveLength(1)
       // Public, as GitHub's repository endpoint says: DeepSeek.
-      expect(
-        JSON.parse(
-          readFileSync(
-            join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix', 'meta.json'),
-            'utf8',
-          ),
-        ).private,
-      ).toBe(false)
+      const meta = JSON.parse(
+        readFileSync(
+          join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix', 'meta.json'),
+          'utf8',
+        ),
+      ) as { private: boolean }
+      expect(meta.private).toBe(false)
     },
   )
 })

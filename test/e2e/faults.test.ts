@@ -44,7 +44,9 @@ async function withModelFault(fault: LlmFault, pr: Partial<SyntheticPr> = {}) {
     files: [file(1)],
     findings: [finding],
     ...pr,
-    beforeRun: (_github, deepseek) => deepseek.inject(fault),
+    beforeRun: (_github, deepseek) => {
+      deepseek.inject(fault)
+    },
   })
   runs.push(result)
   return result
@@ -182,7 +184,9 @@ describe('model provider faults', () => {
     const result = await reviewSynthetic({
       files: [file(1), file(2)],
       findings: [finding],
-      beforeRun: (_github, deepseek) => deepseek.inject(truncated),
+      beforeRun: (_github, deepseek) => {
+        deepseek.inject(truncated)
+      },
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
@@ -221,7 +225,7 @@ describe('GitHub faults', () => {
     const result = await reviewSynthetic({
       files: [file(1)],
       findings: [finding],
-      beforeRun: (github) =>
+      beforeRun: (github) => {
         github.inject({
           method: 'POST',
           path: /\/reviews$/,
@@ -231,7 +235,8 @@ describe('GitHub faults', () => {
             message:
               'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
           },
-        }),
+        })
+      },
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)
@@ -247,13 +252,14 @@ describe('GitHub faults', () => {
     const result = await reviewSynthetic({
       files: [file(1)],
       findings: [finding],
-      beforeRun: (github) =>
+      beforeRun: (github) => {
         github.inject({
           method: 'GET',
           path: /\/files$/,
           status: 500,
           body: { message: 'Server Error' },
-        }),
+        })
+      },
     })
     runs.push(result)
     expect(result.run.exitCode, result.run.stdout).toBe(0)

@@ -40,7 +40,9 @@ async function reviewFixture(slug: string, node: string, route: Route) {
   const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as {
     private: boolean
   }
-  const event = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8'))
+  const event = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8')) as {
+    repository: Record<string, unknown>
+  }
   if (route === 'other' && meta.private) {
     event.repository = {
       ...event.repository,

@@ -10,10 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   loadFixtureSetup,
   startGitHubEmulator,
-  type GitHubEmulator,
   type GitHubFile,
 } from '../emulators/github'
-import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
+import { startLlmEmulator } from '../emulators/llm'
 import { FIXTURES_DIR, fixtureSlugs, hasShared } from '../shared'
 import { runAction } from './harness'
 import { mixedFindings, scriptedReviewer } from './reviewer'
@@ -24,11 +23,15 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((server) => server.close()))
 })
 
-const privateFixtures = fixtureSlugs().filter(
-  (slug) =>
-    JSON.parse(readFileSync(join(FIXTURES_DIR, slug, 'meta.json'), 'utf8'))
-      .private,
-)
+/** The field of a fixture's meta.json these tests read. */
+interface FixtureMeta {
+  private: boolean
+}
+
+const privateFixtures = fixtureSlugs().filter((slug) => {
+  const meta = readFileSync(join(FIXTURES_DIR, slug, 'meta.json'), 'utf8')
+  return (JSON.parse(meta) as FixtureMeta).private
+})
 
 /** Lines of a fixture's patches long enough to identify its code. */
 function diffLines(files: readonly GitHubFile[]): string[] {
@@ -44,7 +47,9 @@ function diffLines(files: readonly GitHubFile[]): string[] {
 async function runPrivateFixture(slug: string, inputs: Record<string, string>) {
   const dir = join(FIXTURES_DIR, slug)
   const setup = loadFixtureSetup(dir)
-  const event = JSON.parse(readFileSync(join(dir, 'event.json'), 'utf8'))
+  const event: unknown = JSON.parse(
+    readFileSync(join(dir, 'event.json'), 'utf8'),
+  )
   const respond = scriptedReviewer((request) =>
     mixedFindings(setup.files, request.prompt),
   )
@@ -182,13 +187,14 @@ describe('visibility fails closed', () => {
     const result = await synthetic({
       files: [file],
       visibility: null,
-      beforeRun: (github) =>
+      beforeRun: (github) => {
         github.inject({
           method: 'GET',
           path: /^\/repos\/[^/]+\/[^/]+$/,
           status: 500,
           times: 10,
-        }),
+        })
+      },
     })
     expect(result.deepseek.calls).toEqual([])
     expect(result.openai.calls).toHaveLength(1)
@@ -233,7 +239,7 @@ describe('providers and lanes', () => {
     })
     const byModel = Object.fromEntries(
       result.deepseek.calls.map((call) => [
-        call.body.model,
+        String(call.body.model),
         call.prompt
           .slice(call.prompt.indexOf('<pr-data>\n<title>'))
           .match(/^FILE: .+$/gm),
@@ -303,11 +309,12 @@ describe('providers and lanes', () => {
       private: true,
       inputs: { 'fallback-provider': 'self-hosted' },
       findings: [{ path: 'src/app.ts', line: 2, body: 'b' }],
-      beforeRun: (_github, _deepseek, openai) =>
+      beforeRun: (_github, _deepseek, openai) => {
         openai.inject({
           status: 400,
           body: { error: { message: 'bad', type: 'invalid_request_error' } },
-        }),
+        })
+      },
     })
     expect(result.openai.calls).toHaveLength(1)
     expect(result.selfHosted.calls).toHaveLength(1)

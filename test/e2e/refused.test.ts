@@ -44,7 +44,9 @@ async function reviewWith(times: number) {
   const result = await reviewSynthetic({
     files,
     findings,
-    beforeRun: (github) => github.inject({ ...refusal, times }),
+    beforeRun: (github) => {
+      github.inject({ ...refusal, times })
+    },
   })
   runs.push(result)
   expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)

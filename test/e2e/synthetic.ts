@@ -8,6 +8,7 @@ import {
   type GitHubEmulator,
   type GitHubEmulatorOptions,
   type GitHubFile,
+  type SubmittedComment,
 } from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { runAction, type ActionRun } from './harness'
@@ -60,7 +61,7 @@ export interface SyntheticRun {
   /** A vLLM-like server that needs no key. */
   readonly selfHosted: LlmEmulator
   /** The one review posted, as the emulator stored it. */
-  readonly review?: { body: string; comments: Array<Record<string, unknown>> }
+  readonly review?: { body: string; comments: SubmittedComment[] }
   close(): Promise<void>
 }
 
@@ -103,9 +104,7 @@ export function pullRequestEvent(
 export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
   const event = pullRequestEvent(pr)
   const respond = scriptedReviewer(() =>
-    (pr.findings ?? []).map(
-      (finding) => ({ severity: 'minor', ...finding }) as ScriptedFinding,
-    ),
+    (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding })),
   )
   const github = await startGitHubEmulator(pr.githubOptions)
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
@@ -155,7 +154,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
       ? {
           review: {
             body: String(stored.body),
-            comments: (stored.comments ?? []) as Array<Record<string, unknown>>,
+            comments: (stored.comments ?? []) as SubmittedComment[],
           },
         }
       : {}),

@@ -57,7 +57,8 @@ export function getPull(context: RouteContext): Reply {
     // GitHub serves this; the emulator has no commits to build it from.
     return json({ message: `Unsupported 'Accept' header: ${accept}` }, 415)
   }
-  return json(state.pull)
+  // GitHub's answer always carries these; webhook fixtures may lack them.
+  return json({ labels: [], draft: false, ...state.pull })
 }
 
 function diffReply(state: PullState, docs: string): Reply {

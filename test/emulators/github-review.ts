@@ -84,7 +84,7 @@ export interface ReviewContext {
 /** GitHub limits characters, not UTF-16 units, so count code points. */
 export function isTooLong(body: string): boolean {
   if (body.length <= MAX_BODY_LENGTH) return false
-  return [...body].length > MAX_BODY_LENGTH
+  return Array.from(body).length > MAX_BODY_LENGTH
 }
 
 export function checkReview(
@@ -261,5 +261,6 @@ function invalid(detail: string): ReviewRejection {
 }
 
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value)
+  // A missing field: JSON has no undefined, so show it as String() does.
+  return value === undefined ? 'undefined' : JSON.stringify(value)
 }

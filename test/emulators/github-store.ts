@@ -148,7 +148,7 @@ function upsertRepo(
   setup: PullRequestSetup,
 ): RepoState {
   const key = repoKey(setup.owner, setup.repo)
-  const repo = repos.get(key) ?? {
+  const repo: RepoState = repos.get(key) ?? {
     owner: setup.owner,
     repo: setup.repo,
     repository: defaultRepository(setup),

@@ -39,6 +39,21 @@ export interface PullRequestSetup {
   knownHeads?: string[]
 }
 
+/**
+ * One comment of a stored review, as the client submitted it. The emulator
+ * stores a review only when every comment has these fields, so they can be
+ * read without checks.
+ */
+export interface SubmittedComment {
+  path: string
+  body: string
+  line: number
+  /** Absent means RIGHT. */
+  side?: 'LEFT' | 'RIGHT'
+  start_line?: number | null
+  start_side?: 'LEFT' | 'RIGHT' | null
+}
+
 /** One request the emulator received, with the status it answered. */
 export interface RecordedRequest {
   method: string

@@ -149,10 +149,32 @@ interface CallOptions {
 interface Answer {
   status: number
   headers: Headers
-  // The assertions check the shape, so the tests read it untyped.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any
+  /** Parsed when the answer is JSON; a test casts it to what it reads. */
+  json: unknown
   text: string
+}
+
+// What the tests read of GitHub's answers; the assertions check the rest.
+
+/** GitHub's error body; `errors` comes with 406 and 422. */
+interface ErrorBody {
+  message: string
+  errors?: unknown[]
+}
+
+interface PullBody {
+  head: { sha: string }
+  changed_files: number
+}
+
+/** A created review, review comment or issue comment. */
+interface CreatedBody {
+  id: number
+  body: string
+}
+
+interface ReviewCommentBody {
+  diff_hunk: string
 }
 
 async function call(
@@ -269,7 +291,7 @@ describe('listing pull request files', () => {
       `${emulator.url}/repos/octo-org/sample-repo/pulls/7/files?per_page=100`
     while (next !== undefined) {
       const page = await call(emulator, next)
-      names.push(...page.json.map((entry: GitHubFile) => entry.filename))
+      names.push(...(page.json as GitHubFile[]).map((entry) => entry.filename))
       next = links(page.headers.get('link'))['next']
     }
 
@@ -316,9 +338,10 @@ describe('getting a pull request', () => {
 
     emulator.setHead('octo-org', 'sample-repo', 7, newHead, generatedFiles(2))
     const { json } = await call(emulator, '/repos/octo-org/sample-repo/pulls/7')
+    const pull = json as PullBody
 
-    expect(json.head.sha).toBe(newHead)
-    expect(json.changed_files).toBe(2)
+    expect(pull.head.sha).toBe(newHead)
+    expect(pull.changed_files).toBe(2)
   })
 
   it('builds a git-style text diff for the diff media type', async () => {
@@ -357,13 +380,14 @@ describe('getting a pull request', () => {
   it('answers 406 too_large for a diff of more than 300 files', async () => {
     const atLimit = await fetchDiff(generatedFiles(300))
     const { status, json } = await fetchDiff(generatedFiles(301))
+    const error = json as ErrorBody
 
     expect(atLimit.status).toBe(200)
     expect(status).toBe(406)
-    expect(json.message).toMatch(
+    expect(error.message).toMatch(
       /^Sorry, the diff exceeded the maximum number of files \(300\)\./,
     )
-    expect(json.errors).toEqual([
+    expect(error.errors).toEqual([
       { resource: 'PullRequest', field: 'diff', code: 'too_large' },
     ])
   })
@@ -378,7 +402,9 @@ describe('getting a pull request', () => {
 
     expect(atLimit.status).toBe(200)
     expect(status).toBe(406)
-    expect(json.message).toContain('maximum number of lines (20000)')
+    expect((json as ErrorBody).message).toContain(
+      'maximum number of lines (20000)',
+    )
   })
 })
 
@@ -422,7 +448,7 @@ describe('creating a review', () => {
       { path: 'src/util/format.ts', start_line: 42, line: 43, side: 'RIGHT' },
       { path: 'app/config.py', start_line: null, line: 11, side: 'LEFT' },
     ])
-    expect(listed.json[1].diff_hunk).toBe(
+    expect((listed.json as ReviewCommentBody[])[1]!.diff_hunk).toBe(
       CONFIG_PATCH.split('\n').slice(0, 3).join('\n'),
     )
   })
@@ -431,7 +457,10 @@ describe('creating a review', () => {
   // also shows that one bad comment sinks the whole review.
   const invalid: Array<{
     name: string
-    change: Record<string, unknown>
+    change: {
+      comments?: Array<Record<string, unknown>>
+      [field: string]: unknown
+    }
     error: string
   }> = [
     {
@@ -542,8 +571,8 @@ describe('creating a review', () => {
       body: 'Review.',
       ...row.change,
     }
-    if (Array.isArray(row.change['comments'])) {
-      review['comments'] = [good, ...row.change['comments']]
+    if (row.change.comments !== undefined) {
+      review['comments'] = [good, ...row.change.comments]
     }
 
     const { status, json } = await call(emulator, REVIEWS, {
@@ -590,12 +619,13 @@ describe('creating a review', () => {
       token: 'user-token',
       body: { event: 'APPROVE' },
     })
+    const { id } = created.json as CreatedBody
 
-    const edited = await call(emulator, `${REVIEWS}/${created.json.id}`, {
+    const edited = await call(emulator, `${REVIEWS}/${id}`, {
       method: 'PUT',
       body: { body: 'Approved after all.' },
     })
-    const tooLong = await call(emulator, `${REVIEWS}/${created.json.id}`, {
+    const tooLong = await call(emulator, `${REVIEWS}/${id}`, {
       method: 'PUT',
       body: { body: 'x'.repeat(65_537) },
     })
@@ -605,8 +635,10 @@ describe('creating a review', () => {
       state: 'APPROVED',
       user: { login: 'octocat', type: 'User' },
     })
-    expect(edited.json.body).toBe('Approved after all.')
-    expect(tooLong.json.errors).toEqual([REVIEW_ERRORS.bodyTooLong])
+    expect((edited.json as CreatedBody).body).toBe('Approved after all.')
+    expect((tooLong.json as ErrorBody).errors).toEqual([
+      REVIEW_ERRORS.bodyTooLong,
+    ])
     expect(listed.json).toMatchObject([{ body: 'Approved after all.' }])
   })
 })
@@ -620,17 +652,15 @@ describe('issue comments', () => {
       method: 'POST',
       body: { body: 'Summary v1' },
     })
-    await call(
-      emulator,
-      `/repos/octo-org/sample-repo/issues/comments/${created.json.id}`,
-      { method: 'PATCH', body: { body: 'Summary v2' } },
-    )
+    const { id } = created.json as CreatedBody
+    await call(emulator, `/repos/octo-org/sample-repo/issues/comments/${id}`, {
+      method: 'PATCH',
+      body: { body: 'Summary v2' },
+    })
     const listed = await call(emulator, path)
 
     expect(created.status).toBe(201)
-    expect(listed.json).toMatchObject([
-      { id: created.json.id, body: 'Summary v2' },
-    ])
+    expect(listed.json).toMatchObject([{ id, body: 'Summary v2' }])
     expect(emulator.issueComments).toHaveLength(1)
   })
 
@@ -644,7 +674,7 @@ describe('issue comments', () => {
     )
 
     expect(status).toBe(404)
-    expect(json.message).toBe('Not Found')
+    expect((json as ErrorBody).message).toBe('Not Found')
   })
 })
 
@@ -665,10 +695,11 @@ describe('file contents', () => {
       headers: { accept: 'application/vnd.github.raw+json' },
     })
 
-    const lines: string[] = asJson.json.content.split('\n')
+    const { content } = asJson.json as { content: string }
+    const lines = content.split('\n')
     expect(lines.slice(0, -2).every((line) => line.length === 60)).toBe(true)
     expect(lines.at(-1)).toBe('')
-    expect(Buffer.from(asJson.json.content, 'base64').toString()).toBe(text)
+    expect(Buffer.from(content, 'base64').toString()).toBe(text)
     expect(asJson.json).toMatchObject({
       type: 'file',
       encoding: 'base64',
@@ -728,7 +759,9 @@ describe('comparing commits', () => {
       behind_by: behind,
       merge_base_commit: { sha: status === 'identical' ? 'head' : 'base' },
     })
-    expect(json.files).toHaveLength(base === 'base' ? 1 : 0)
+    expect((json as { files: unknown[] }).files).toHaveLength(
+      base === 'base' ? 1 : 0,
+    )
   })
 
   it('answers 404 for an unknown sha', async () => {
@@ -756,7 +789,7 @@ describe('authentication and headers', () => {
     })
 
     expect(missing.status).toBe(401)
-    expect(missing.json.message).toBe('Bad credentials')
+    expect((missing.json as ErrorBody).message).toBe('Bad credentials')
     expect(unknown.status).toBe(401)
     expect(bearer.status).toBe(200)
   })
@@ -808,9 +841,9 @@ describe('authentication and headers', () => {
     })
 
     expect(unknown.status).toBe(404)
-    expect(unknown.json.message).toBe('Not Found')
+    expect((unknown.json as ErrorBody).message).toBe('Not Found')
     expect(badJson.status).toBe(400)
-    expect(badJson.json.message).toBe('Problems parsing JSON')
+    expect((badJson.json as ErrorBody).message).toBe('Problems parsing JSON')
     expect(emulator.requests[1]?.body).toBe('{"event": ')
   })
 
@@ -906,9 +939,9 @@ describe.skipIf(!fixturesPresent)('the shared PR fixtures', () => {
   it.each(slugs)('%s is served and takes a review', async (slug) => {
     const dir = join(FIXTURES, slug)
     const setup = loadFixtureSetup(dir)
-    const expected: GitHubFile[] = JSON.parse(
+    const expected = JSON.parse(
       readFileSync(join(dir, 'files.json'), 'utf8'),
-    )
+    ) as GitHubFile[]
     const emulator = await start(setup)
     const base = `/repos/${setup.owner}/${setup.repo}/pulls/${setup.number}`
 
@@ -951,9 +984,10 @@ describe.skipIf(!fixturesPresent)('the shared PR fixtures', () => {
     expect(review.status).toBe(200)
 
     // The comment quotes its hunk byte for byte, CRs included.
-    const [comment] = (await call(emulator, `${base}/comments`)).json
-    expect(target?.patch).toContain(comment.diff_hunk)
-    expect(comment.diff_hunk).toMatch(/^@@ /)
+    const threads = await call(emulator, `${base}/comments`)
+    const [comment] = threads.json as ReviewCommentBody[]
+    expect(target?.patch).toContain(comment!.diff_hunk)
+    expect(comment!.diff_hunk).toMatch(/^@@ /)
   })
 
   it('numbers each added file 1 to N, N being its head line count', () => {

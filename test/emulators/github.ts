@@ -41,6 +41,7 @@ export type {
   GitHubFile,
   PullRequestSetup,
   RecordedRequest,
+  SubmittedComment,
 } from './github-types'
 
 /** GitHub Enterprise Server serves the same API under this prefix. */
@@ -127,7 +128,9 @@ export async function startGitHubEmulator(
   })
   server.on('connection', (socket) => {
     sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      sockets.delete(socket)
+    })
   })
   url = `http://127.0.0.1:${await listen(server)}`
 
@@ -139,15 +142,22 @@ export async function startGitHubEmulator(
     reviewComments: store.reviewComments,
     issueComments: store.issueComments,
     rejections,
-    addPullRequest: (setup) => store.addPullRequest(setup),
-    inject: (fault) => faults.add(fault),
-    setHead: (owner, repo, number, sha, files) =>
-      store.setHead(owner, repo, number, sha, files),
+    addPullRequest: (setup) => {
+      store.addPullRequest(setup)
+    },
+    inject: (fault) => {
+      faults.add(fault)
+    },
+    setHead: (owner, repo, number, sha, files) => {
+      store.setHead(owner, repo, number, sha, files)
+    },
     close() {
       closing ??= new Promise((resolve) => {
         // Delayed answers would otherwise keep the test process alive.
         for (const timer of timers) clearTimeout(timer)
-        server.close(() => resolve())
+        server.close(() => {
+          resolve()
+        })
         for (const socket of sockets) socket.destroy()
       })
       return closing
@@ -309,7 +319,9 @@ function send(
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(0, '127.0.0.1', () => {
+      resolve()
+    })
   })
   const address = server.address()
   if (address === null || typeof address === 'string') {

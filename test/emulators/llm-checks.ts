@@ -226,7 +226,7 @@ function requireDefaultValue(
   if (value == null || value === 1) return
   throw badRequest(
     'openai',
-    `Unsupported value: '${name}' does not support ${String(value)} with` +
+    `Unsupported value: '${name}' does not support ${showValue(value)} with` +
       ' this model. Only the default (1) value is supported.',
     name,
     'unsupported_value',
@@ -240,7 +240,7 @@ function checkReasoningEffort(effort: unknown, model: string): void {
   throw badRequest(
     'openai',
     `Unsupported value: 'reasoning_effort' does not support` +
-      ` ${quote(String(effort))} with this model. Supported values are:` +
+      ` ${quote(showValue(effort))} with this model. Supported values are:` +
       ` ${quotedList(supported)}.`,
     'reasoning_effort',
     'unsupported_value',
@@ -276,9 +276,11 @@ function checkResponseFormat(
     case 'text':
       return
     case 'json_object':
-      return requireJsonWord(messages, flavour)
+      requireJsonWord(messages, flavour)
+      return
     case 'json_schema':
-      return checkJsonSchema(format.json_schema, settings)
+      checkJsonSchema(format.json_schema, settings)
+      return
     default:
       throw badRequest(
         flavour,
@@ -341,6 +343,11 @@ function checkJsonSchema(schema: unknown, settings: CheckSettings): void {
       'invalid_value',
     )
   }
+}
+
+/** A request value as the messages show it: text as is, the rest as JSON. */
+function showValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value)
 }
 
 function quote(value: string): string {

@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError } from 'openai'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 
+import { anyString, stringContaining } from '../matchers'
 import { DEFAULT_REPLY, countTokens, startLlmEmulator } from './llm'
 import type { LlmEmulator, LlmEmulatorOptions } from './llm'
 
@@ -117,6 +118,7 @@ describe('usage', () => {
       audio_tokens: 0,
       cache_write_tokens: terra.usage?.prompt_tokens,
     })
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- OpenAI still sends it, so the emulator does
     expect(terra.system_fingerprint).toBeTypeOf('string')
   })
 
@@ -263,6 +265,7 @@ describe('OpenAI parameter checks', () => {
     const request = clientFor(emulator).chat.completions.create({
       model: 'gpt-5',
       messages: HELLO,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- sent on purpose: gpt-5 must refuse it
       max_tokens: 100,
     })
 
@@ -366,7 +369,7 @@ describe('OpenAI parameter checks', () => {
     await expect(request).rejects.toMatchObject({
       status: 404,
       code: 'model_not_found',
-      message: expect.stringContaining('`deepseek-flash` does not exist'),
+      message: stringContaining('`deepseek-flash` does not exist'),
     })
   })
 })
@@ -385,9 +388,7 @@ describe('DeepSeek', () => {
 
     await expect(request).rejects.toMatchObject({
       status: 400,
-      message: expect.stringContaining(
-        'This response_format type is unavailable now',
-      ),
+      message: stringContaining('This response_format type is unavailable now'),
     })
   })
 
@@ -402,7 +403,7 @@ describe('DeepSeek', () => {
     })
 
     expect(thinking.json).toMatchObject({
-      choices: [{ message: { reasoning_content: expect.any(String) } }],
+      choices: [{ message: { reasoning_content: anyString() } }],
       usage: {
         completion_tokens: REPLY_TOKENS + 50,
         completion_tokens_details: { reasoning_tokens: 50 },
@@ -479,7 +480,7 @@ describe('authentication', () => {
     await expect(request).rejects.toMatchObject({
       status: 401,
       code: 'invalid_api_key',
-      message: expect.stringContaining(
+      message: stringContaining(
         'Incorrect API key provided: sk-************6789.',
       ),
     })
@@ -651,7 +652,9 @@ describe('faults', () => {
       model: 'gpt-5',
       messages: HELLO,
     })
-    await vi.waitFor(() => expect(emulator.calls).toHaveLength(1))
+    await vi.waitFor(() => {
+      expect(emulator.calls).toHaveLength(1)
+    })
 
     await emulator.close()
 

@@ -217,7 +217,8 @@ class Emulator implements LlmEmulator {
       return this.#answerChat(request, response)
     }
     if (method === 'GET' && path === `${base}/models`) {
-      return send(response, this.#answerModels(request))
+      send(response, this.#answerModels(request))
+      return
     }
     request.resume()
     send(response, routeNotFound(this.#settings.flavour, method, path))
@@ -455,7 +456,13 @@ function bearerKey(authorization: string | undefined): string | undefined {
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve()
   return new Promise((resolve) => {
-    signal.addEventListener('abort', () => resolve(), { once: true })
+    signal.addEventListener(
+      'abort',
+      () => {
+        resolve()
+      },
+      { once: true },
+    )
   })
 }
 

@@ -6,6 +6,7 @@ import {
   type LlmEmulator,
   type LlmEmulatorOptions,
 } from '../emulators/llm'
+import { stringContaining } from '../matchers'
 
 const reply = JSON.stringify({
   summary: 'One problem.',
@@ -222,7 +223,7 @@ describe('model calls per provider', () => {
     }).review(call)
     expect(badKey.error).toMatchObject({
       fatal: true,
-      message: expect.stringContaining('`deepseek-api-key`'),
+      message: stringContaining('`deepseek-api-key`'),
     })
     const badModel = await client({
       provider: 'deepseek',
