@@ -1,16 +1,24 @@
 import { parseFile, type PatchSource } from '../src/diff/parse'
 import type { DiffFile } from '../src/diff/model'
 
-/** A diff-model file from a patch, as the files endpoint would list it. */
-export function diffFile(
+export interface ListedFile extends PatchSource {
+  readonly patch?: string
+  readonly previous_filename?: string
+}
+
+/**
+ * A "List pull request files" entry for a patch, its line counts taken
+ * from the patch, as GitHub computes them.
+ */
+export function listedFile(
   filename: string,
   patch: string | undefined,
-  fields: Partial<PatchSource> = {},
-): DiffFile {
+  fields: Partial<ListedFile> = {},
+): ListedFile {
   const lines = patch?.split('\n') ?? []
   const additions = lines.filter((line) => line.startsWith('+')).length
   const deletions = lines.filter((line) => line.startsWith('-')).length
-  return parseFile({
+  return {
     filename,
     status: 'modified',
     additions,
@@ -18,5 +26,31 @@ export function diffFile(
     changes: additions + deletions,
     ...(patch === undefined ? {} : { patch }),
     ...fields,
-  })
+  }
+}
+
+/** A diff-model file from a patch, as the files endpoint would list it. */
+export function diffFile(
+  filename: string,
+  patch: string | undefined,
+  fields: Partial<ListedFile> = {},
+): DiffFile {
+  return parseFile(listedFile(filename, patch, fields))
+}
+
+export const BASE62 =
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+
+/**
+ * Seeded noise in a given alphabet: planted secrets look random, as real
+ * ones do, yet no real key is ever written into a test.
+ */
+export function noise(length: number, seed = 1, alphabet = BASE62): string {
+  let state = seed
+  let out = ''
+  for (let index = 0; index < length; index++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31
+    out += alphabet.charAt(Math.floor(state / 65536) % alphabet.length)
+  }
+  return out
 }

@@ -6,22 +6,7 @@ import {
   redactText,
   type SecretKind,
 } from '../src/redact'
-
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
-/**
- * Seeded noise in a given alphabet: planted secrets look random, as real
- * ones do, yet no real key is ever written into this file.
- */
-function noise(length: number, seed = 1, alphabet = BASE62): string {
-  let state = seed
-  let out = ''
-  for (let index = 0; index < length; index++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31
-    out += alphabet.charAt(Math.floor(state / 65536) % alphabet.length)
-  }
-  return out
-}
+import { BASE62, noise } from './helpers'
 
 function expectRedacted(
   input: string,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
+import { listedFile } from '../helpers'
 import { BASE_SHA, reviewSynthetic, type SyntheticRun } from './synthetic'
 
 const runs: SyntheticRun[] = []
@@ -8,14 +9,10 @@ afterEach(async () => {
 })
 
 function file(filename: string): GitHubFile {
-  return {
+  return listedFile(
     filename,
-    status: 'modified',
-    additions: 1,
-    deletions: 0,
-    changes: 1,
-    patch: '@@ -1,1 +1,2 @@\n export {}\n+export const answer = 42',
-  }
+    '@@ -1,1 +1,2 @@\n export {}\n+export const answer = 42',
+  )
 }
 
 describe('.github/cost-aware-review.yml', () => {

@@ -3,13 +3,10 @@
  * several runs of the bundled action on one pull request.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  startGitHubEmulator,
-  type GitHubEmulator,
-  type GitHubFile,
-} from '../emulators/github'
+import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
 import { codeReviewer } from './code-reviewer'
+import { listedFile } from '../helpers'
 import { runAction } from './harness'
 
 const BASE = 'b'.repeat(40)
@@ -45,59 +42,41 @@ const CLIENT_H2 = [
   ...CLIENT_H1.slice(12),
 ]
 
-function file(
-  filename: string,
-  patch: string,
-  status = 'modified',
-): GitHubFile {
-  const lines = patch.split('\n')
-  const additions = lines.filter((l) => l.startsWith('+')).length
-  const deletions = lines.filter((l) => l.startsWith('-')).length
-  return {
-    filename,
-    status,
-    additions,
-    deletions,
-    changes: additions + deletions,
-    patch,
-  }
-}
-
 const UTIL = 'src/util.ts'
 const CLIENT = 'src/api/client.ts'
 const filesH1 = [
-  file(CLIENT, client(CLIENT_H1), 'added'),
-  file(
+  listedFile(CLIENT, client(CLIENT_H1), { status: 'added' }),
+  listedFile(
     UTIL,
     "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
   ),
 ]
 const filesH2 = [
-  file(CLIENT, client(CLIENT_H2), 'added'),
-  file(
+  listedFile(CLIENT, client(CLIENT_H2), { status: 'added' }),
+  listedFile(
     UTIL,
     "@@ -1,5 +1,7 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
   ),
 ]
 const sinceH1 = [
-  file(
+  listedFile(
     CLIENT,
     "@@ -10,6 +10,7 @@ export function createClient(base: string): Client {\n       const url = new URL(path, base)\n       // Requests go to the configured API.\n       config.log(url)\n+      const headers = { accept: 'application/json' }\n \n       const res = await fetch(url);\n       return res.json()",
   ),
-  file(
+  listedFile(
     UTIL,
     "@@ -1,4 +1,5 @@\n+// TODO: handle NaN\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n   console.log('sum', total)",
   ),
 ]
 const filesH3 = [
-  file(
+  listedFile(
     UTIL,
     "@@ -1,5 +1,6 @@\n export function sum(values: number[]): number {\n   let total = 0\n   for (const value of values) total += value\n+  console.log('sum', total)\n   return total\n }",
   ),
-  file(
+  listedFile(
     'src/run.ts',
     '@@ -0,0 +1,2 @@\n+export const run = (code: string) => eval(code)\n+// done',
-    'added',
+    { status: 'added' },
   ),
 ]
 

@@ -5,26 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
+import { noise } from '../helpers'
 import { reviewSynthetic, type SyntheticRun } from './synthetic'
 
 const runs: SyntheticRun[] = []
 afterEach(async () => {
   await Promise.all(runs.splice(0).map((run) => run.close()))
 })
-
-const ALPHABET =
-  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
-
-/** Deterministic random-looking text: planted values, never real keys. */
-function noise(length: number, seed: number, alphabet = ALPHABET): string {
-  let state = seed
-  let out = ''
-  for (let index = 0; index < length; index++) {
-    state = (state * 1103515245 + 12345) % 2 ** 31
-    out += alphabet.charAt(Math.floor(state / 65536) % alphabet.length)
-  }
-  return out
-}
 
 const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 const secrets = {

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
+import { listedFile, type ListedFile } from '../helpers'
 import { reviewSynthetic, type SyntheticRun } from './synthetic'
 
 const runs: SyntheticRun[] = []
@@ -16,20 +17,9 @@ function entry(
   filename: string,
   status: string,
   patch?: string,
-  extra: Partial<GitHubFile> = {},
+  extra: Partial<ListedFile> = {},
 ): GitHubFile {
-  const lines = patch?.split('\n') ?? []
-  const additions = lines.filter((l) => l.startsWith('+')).length
-  const deletions = lines.filter((l) => l.startsWith('-')).length
-  return {
-    filename,
-    status,
-    additions,
-    deletions,
-    changes: additions + deletions,
-    ...(patch === undefined ? {} : { patch }),
-    ...extra,
-  }
+  return listedFile(filename, patch, { status, ...extra })
 }
 
 const shapes: Array<[GitHubFile, string]> = [
