@@ -3,7 +3,9 @@
  * action and state, its author and labels. A run that should not ends
  * neutrally, with a notice that says why and how to change it.
  */
-import type { Settings } from './settings'
+import { atLeast, type Severity } from './findings'
+import type { RepoRef } from './github/pull-request'
+import type { PullRequestInfo, Settings } from './settings'
 
 const EVENTS = ['pull_request', 'pull_request_target']
 const ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review']
@@ -38,4 +40,35 @@ export function skipReason(settings: Settings): string | undefined {
     return `the pull request has the label "${settings.skipLabel}" (\`skip-label\`)`
   }
   return undefined
+}
+
+export function isForkPullRequest(
+  pull: PullRequestInfo,
+  repo: RepoRef,
+  eventName: string,
+): boolean {
+  return (
+    eventName === 'pull_request' &&
+    pull.headRepo !== undefined &&
+    pull.headRepo !== `${repo.owner}/${repo.name}`
+  )
+}
+
+/**
+ * `fail-on`: fails the step when this run's findings include one at least
+ * as severe as the threshold, so that teams can require the check.
+ */
+export function failOn(
+  settings: Settings,
+  found: Readonly<Partial<Record<Severity, number>>>,
+): void {
+  if (settings.failOn === 'never') return
+  const count = atLeast(found, settings.failOn)
+  if (count > 0) {
+    throw new Error(
+      `${count} ${count === 1 ? 'finding is' : 'findings are'} ` +
+        `${settings.failOn} or more severe (\`fail-on: ${settings.failOn}\`); ` +
+        'see the review.',
+    )
+  }
 }

@@ -4,12 +4,13 @@
  */
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
-import { buildCostReport, cacheHitRatio, type CostReport } from './cost/ledger'
-import { placeFindings, type Placement } from './diff/anchor'
-import { atLeast, countBySeverity, type Severity } from './findings'
-import { chosenTotal, estimateRoutes } from './estimate'
+import { buildCostReport } from './cost/ledger'
+import { placeFindings } from './diff/anchor'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
+import { chosenTotal, estimateRoutes } from './estimate'
+import { countBySeverity } from './findings'
+import { failOn, isForkPullRequest, skipReason } from './gate'
 import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
 import {
@@ -20,7 +21,6 @@ import {
   readGuidelines,
   readRepositoryConfig,
   readVisibility,
-  statusOf,
   type RepoRef,
 } from './github/pull-request'
 import {
@@ -33,15 +33,23 @@ import {
   type ModelClient,
   type ModelEndpoint,
 } from './llm/client'
-import { runCalls, type CallOutcome, type LaneCall } from './llm/calls'
+import { runCalls, type LaneCall } from './llm/calls'
 import { promptBudget } from './llm/providers'
 import { planCalls, type Plan, type PromptContext } from './prompt/build'
-import { findInjectionAttempts } from './prompt/injection'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
-import { publish, type Published } from './publish'
-import { renderSummary, type RunSummary } from './report/summary'
-import { formatCount, formatUsd, sanitizeModelText } from './report/text'
+import { postingError, publish, type Published } from './publish'
+import { runNotes } from './report/notes'
+import {
+  annotate,
+  costLine,
+  emptySummary,
+  reviewOutcome,
+  setOutputs,
+  usdOf,
+  writeSummary,
+} from './report/outputs'
+import { formatUsd } from './report/text'
 import {
   assignLanes,
   chooseRoute,
@@ -51,9 +59,8 @@ import {
   type Route,
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
-import { selectFiles, settleStatuses, type FileStatus } from './select'
 import { redactFile, redactPullRequest } from './redact'
-import { skipReason } from './gate'
+import { selectFiles, settleStatuses } from './select'
 import {
   parseRepositoryConfig,
   readSettings,
@@ -405,26 +412,7 @@ export async function review(
   if (!anyReply)
     throw new Error('Every model call failed; see the job summary.')
   for (const note of notes) core.warning(note)
-  gate(settings, countBySeverity(placements.map((p) => p.finding)))
-}
-
-/**
- * `fail-on`: fails the step when this run's findings include one at least
- * as severe as the threshold, so that teams can require the check.
- */
-function gate(
-  settings: Settings,
-  found: Readonly<Partial<Record<Severity, number>>>,
-): void {
-  if (settings.failOn === 'never') return
-  const count = atLeast(found, settings.failOn)
-  if (count > 0) {
-    throw new Error(
-      `${count} ${count === 1 ? 'finding is' : 'findings are'} ` +
-        `${settings.failOn} or more severe (\`fail-on: ${settings.failOn}\`); ` +
-        'see the review.',
-    )
-  }
+  failOn(settings, countBySeverity(placements.map((p) => p.finding)))
 }
 
 async function readChanges(
@@ -493,77 +481,6 @@ async function estimateReview(
     chosen === undefined ? '' : chosen.toFixed(8),
   )
   core.setOutput('cost-usd', '0.00000000')
-}
-
-/** What the reader should know about this run, in the review and summary. */
-function runNotes(
-  pull: PullRequestInfo,
-  scope: ReviewScope,
-  tooLarge: ReadonlyArray<{ path: string; label: string }>,
-  overBudget: readonly string[],
-  outOfTime: readonly string[],
-  withheld: readonly string[],
-  outcomes: readonly CallOutcome[],
-): string[] {
-  const notes: string[] = []
-  const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
-  if (attempts.length > 0) {
-    notes.push(
-      `This pull request contains text addressed to AI reviewers ` +
-        `(${attempts.join(', ')}). It was given to the model as data, ` +
-        'never as instructions.',
-    )
-  }
-  if (withheld.length > 0) {
-    notes.push(
-      `Not reviewed because they match \`sensitive-paths\` and no private ` +
-        `provider is configured: ${withheld.join(', ')}.`,
-    )
-  }
-  if (tooLarge.length > 0) {
-    notes.push(
-      `Too large for one model call, not reviewed: ` +
-        `${tooLarge.map((part) => part.label).join(', ')}. ` +
-        'Raise `max-prompt-tokens` to include them.',
-    )
-  }
-  if (overBudget.length > 0) {
-    notes.push(
-      'Not reviewed because the next call would exceed `max-cost-usd`: ' +
-        `${overBudget.join(', ')}.`,
-    )
-  }
-  if (outOfTime.length > 0) {
-    notes.push(
-      'Not reviewed because the run reached `run-timeout-minutes`: ' +
-        `${outOfTime.join(', ')}.`,
-    )
-  }
-  const reviewed = new Set(
-    outcomes.flatMap((outcome) =>
-      outcome.result.reply ? outcome.call.paths : [],
-    ),
-  )
-  for (const outcome of outcomes) {
-    const error = outcome.result.error
-    const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
-    if (error && lost.length > 0) {
-      notes.push(
-        `A model call failed (${error.message}); not reviewed: ${lost.join(', ')}.`,
-      )
-    }
-  }
-  const rejected = outcomes.reduce(
-    (sum, outcome) => sum + (outcome.result.reply?.rejected.length ?? 0),
-    0,
-  )
-  if (rejected > 0) {
-    notes.push(
-      `${rejected} ${rejected === 1 ? 'item' : 'items'} of the model's reply ` +
-        'did not match the expected shape and were dropped.',
-    )
-  }
-  return notes
 }
 
 /**
@@ -672,7 +589,7 @@ async function finishAlreadyReviewed(
   })
   setOutputs(route, cost, published)
   // The check keeps the verdict of the run that reviewed this head.
-  gate(settings, history.lastRun?.found ?? {})
+  failOn(settings, history.lastRun?.found ?? {})
 }
 
 async function skipForkPullRequest(settings: Settings): Promise<void> {
@@ -685,125 +602,6 @@ async function skipForkPullRequest(settings: Settings): Promise<void> {
       "the pull request's code.",
   )
   await writeSummary({ ...emptySummary(settings), headline: reason })
-}
-
-/** A posting failure in words that say what to change. */
-function postingError(error: unknown): Error {
-  const message = error instanceof Error ? error.message : String(error)
-  if (statusOf(error) === 403) {
-    return new Error(
-      `GitHub refused to post the review (403: ${message}). The token lacks ` +
-        '`pull-requests: write`: add `permissions: { contents: read, ' +
-        'pull-requests: write }` to the job. Every finding is in the job ' +
-        'summary and in the annotations of this step.',
-      { cause: error },
-    )
-  }
-  return new Error(
-    `Could not post the review: ${message}. Every finding is in the job ` +
-      'summary and in the annotations of this step.',
-    { cause: error },
-  )
-}
-
-/** Findings as annotations on their lines, when no review could hold them. */
-function annotate(placements: readonly Placement[]): void {
-  for (const placement of placements) {
-    const { finding } = placement
-    const line = placement.kind === 'inline' ? placement.line : finding.line
-    core.warning(sanitizeModelText(finding.body), {
-      title: `cost-aware-review (${finding.severity})`,
-      file: placement.path,
-      startLine: line,
-    })
-  }
-}
-
-function isForkPullRequest(
-  pull: PullRequestInfo,
-  repo: RepoRef,
-  eventName: string,
-): boolean {
-  return (
-    eventName === 'pull_request' &&
-    pull.headRepo !== undefined &&
-    pull.headRepo !== `${repo.owner}/${repo.name}`
-  )
-}
-
-function reviewOutcome(
-  published: Published,
-  settings: Settings,
-): NonNullable<RunSummary['review']> {
-  return {
-    ...(published.url ? { url: published.url } : {}),
-    action: published.action,
-    inline: published.inline,
-    inBody: published.inBody,
-    alreadyPosted: published.alreadyPosted,
-    dryRun: settings.dryRun,
-  }
-}
-
-function emptySummary(settings: Settings): RunSummary {
-  return {
-    headline: '',
-    calls: [],
-    statuses: [] as FileStatus[],
-    placements: [],
-    notes: [],
-    pricing: settings.pricing,
-    spentBeforeUsd: 0,
-  }
-}
-
-async function writeSummary(summary: RunSummary): Promise<void> {
-  const text = renderSummary(summary)
-  try {
-    await core.summary.addRaw(text).write()
-  } catch (error) {
-    // Outside a runner (the local CLI) there is no summary file.
-    core.info(text)
-    core.debug(`No job summary: ${(error as Error).message}`)
-  }
-}
-
-function setOutputs(
-  route: Route,
-  cost: CostReport,
-  published: Published | undefined,
-): void {
-  core.setOutput('provider', route.endpoint.provider)
-  core.setOutput('model', route.endpoint.model)
-  core.setOutput('cost-usd', cost.usd === undefined ? '' : cost.usd.toFixed(8))
-  core.setOutput('input-tokens', cost.usage.inputTokens)
-  core.setOutput('cached-input-tokens', cost.usage.cachedInputTokens)
-  core.setOutput('output-tokens', cost.usage.outputTokens)
-  core.setOutput('cache-hit-ratio', cacheHitRatio(cost.usage).toFixed(4))
-  core.setOutput('comments', published?.inline ?? 0)
-  core.setOutput(
-    'findings',
-    published ? published.inline + published.inBody : 0,
-  )
-  core.setOutput('review-id', published?.id ?? '')
-}
-
-function usdOf(cost: CostReport): { usd?: number } {
-  return cost.usd === undefined ? {} : { usd: Number(cost.usd.toFixed(8)) }
-}
-
-function costLine(route: Route, cost: CostReport, history: History): string {
-  const dollars = cost.usd === undefined ? 'cost unknown' : formatUsd(cost.usd)
-  const cached = Math.round(cacheHitRatio(cost.usage) * 100)
-  const total =
-    history.reviews.length > 0 && cost.usd !== undefined
-      ? ` All runs on this pull request: ${formatUsd(history.spentUsd + cost.usd)}.`
-      : ''
-  return (
-    `Reviewed by cost-aware-review with ${route.endpoint.model}: ${dollars}, ` +
-    `${formatCount(cost.usage.inputTokens)} prompt tokens (${cached}% cached), ` +
-    `${formatCount(cost.usage.outputTokens)} output tokens.${total}`
-  )
 }
 
 /**

@@ -117,3 +117,22 @@ export async function publish(
       'cannot have been refused for one; please open an issue.',
   )
 }
+
+/** A posting failure in words that say what to change. */
+export function postingError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error)
+  if (statusOf(error) === 403) {
+    return new Error(
+      `GitHub refused to post the review (403: ${message}). The token lacks ` +
+        '`pull-requests: write`: add `permissions: { contents: read, ' +
+        'pull-requests: write }` to the job. Every finding is in the job ' +
+        'summary and in the annotations of this step.',
+      { cause: error },
+    )
+  }
+  return new Error(
+    `Could not post the review: ${message}. Every finding is in the job ` +
+      'summary and in the annotations of this step.',
+    { cause: error },
+  )
+}

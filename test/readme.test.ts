@@ -21,7 +21,7 @@ describe('action.yml, the README and the settings module', () => {
   })
 
   it('sets every output action.yml declares, and no other', () => {
-    const source = read('src/main.ts')
+    const source = read('src/main.ts') + read('src/report/outputs.ts')
     const set = [...source.matchAll(/core\.setOutput\(\s*'([a-z-]+)'/g)].map(
       (m) => m[1],
     )
@@ -97,6 +97,8 @@ describe('the troubleshooting table', () => {
   const source = [
     'settings',
     'main',
+    'report/notes',
+    'report/outputs',
     'gate',
     'publish',
     'redact',
