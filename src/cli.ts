@@ -161,6 +161,16 @@ async function reviewPullRequest(
     await review(settings, {
       ...(settings.dryRun ? { poster: printing } : {}),
       configure: (config) => readCliSettings(request, undefined, config),
+      // Reviews posted with this token by earlier CLI runs are this
+      // action's own, though not a bot's.
+      trustedLogin: async (octokit) => {
+        try {
+          return (await octokit.rest.users.getAuthenticated()).data.login
+        } catch {
+          // An installation token has no user: bots' reviews only.
+          return undefined
+        }
+      },
     })
   } catch (error) {
     failed = true

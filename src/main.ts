@@ -11,6 +11,7 @@ import { parseFile } from './diff/parse'
 import { chosenTotal, estimateRoutes } from './estimate'
 import { countBySeverity } from './findings'
 import { failOn, isForkPullRequest, skipReason } from './gate'
+import { readingGitHub } from './github/errors'
 import { readHistory, type History } from './github/history'
 import { createOctokit, type Octokit } from './github/octokit'
 import {
@@ -89,6 +90,11 @@ export interface Dependencies {
   readonly clientFor: (endpoint: ModelEndpoint) => ModelClient
   /** The settings again, with the repository's config file applied. */
   readonly configure: (config: RepositoryConfig) => Settings
+  /**
+   * The login whose earlier reviews are trusted besides bots': the local
+   * CLI posts with a person's token.
+   */
+  readonly trustedLogin: (octokit: Octokit) => Promise<string | undefined>
 }
 
 export async function review(
@@ -112,9 +118,13 @@ export async function review(
   const octokit =
     dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
   // The local CLI's event names only the number; a runner's has it all.
+  const { number } = event.pullRequest
+  const where = `${repo.owner}/${repo.name}#${number}`
   const pull =
     event.pullRequest.headSha === ''
-      ? await fetchPullRequest(octokit, repo, event.pullRequest.number)
+      ? await readingGitHub(`reading pull request ${where}`, () =>
+          fetchPullRequest(octokit, repo, number),
+        )
       : event.pullRequest
   if (isForkPullRequest(pull, repo, event.name)) {
     await skipForkPullRequest(settings)
@@ -134,7 +144,9 @@ export async function review(
 
   // The repository's own settings, from the base revision like the
   // guidelines: a pull request cannot change how it is reviewed.
-  const configText = await readRepositoryConfig(octokit, repo, pull.baseSha)
+  const configText = await readingGitHub(`reading ${CONFIG_PATH}`, () =>
+    readRepositoryConfig(octokit, repo, pull.baseSha),
+  )
   if (configText !== null) {
     const configure =
       dependencies.configure ?? ((config) => readSettings(undefined, config))
@@ -173,8 +185,11 @@ export async function review(
       : githubPoster(octokit, repo, pull.number))
 
   // Pull request, its earlier reviews by this action, and what to review
+  const trusted = await dependencies.trustedLogin?.(octokit)
   const { files, guidelines, history } = await core.group('Pull request', () =>
-    readChanges(octokit, repo, pull, settings),
+    readingGitHub(`reading the changes of ${where}`, () =>
+      readChanges(octokit, repo, pull, settings, trusted),
+    ),
   )
   if (
     history.lastRun?.head === pull.headSha &&
@@ -190,7 +205,10 @@ export async function review(
     const lastHead = history.lastRun?.head
     const comparison =
       lastHead && lastHead !== pull.headSha
-        ? await compareCommits(octokit, repo, lastHead, pull.headSha)
+        ? await readingGitHub(
+            `comparing ${lastHead.slice(0, 7)} with the head`,
+            () => compareCommits(octokit, repo, lastHead, pull.headSha),
+          )
         : undefined
     const decided = decideScope({
       selection,
@@ -420,6 +438,7 @@ async function readChanges(
   repo: RepoRef,
   pull: PullRequestInfo,
   settings: Settings,
+  trusted?: string,
 ): Promise<{
   files: DiffFile[]
   guidelines: string | null
@@ -438,7 +457,7 @@ async function readChanges(
       ? `No guidelines file at ${settings.guidelinesFile}`
       : `Guidelines: ${settings.guidelinesFile} (${guidelines.length} characters)`,
   )
-  const history: History = await readHistory(octokit, repo, pull.number)
+  const history = await readHistory(octokit, repo, pull.number, trusted)
   core.info(
     history.reviews.length === 0
       ? 'No earlier review by this action'

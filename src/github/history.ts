@@ -36,13 +36,15 @@ export const NO_HISTORY: History = {
 
 /**
  * Reads this action's earlier reviews. Only reviews written by a bot
- * account count: anyone may comment on a public pull request, and a
- * forged record must not be able to hide findings from a later run.
+ * account, or by `trusted` (the local CLI's own user), count: anyone may
+ * comment on a public pull request, and a forged record must not be able
+ * to hide findings from a later run.
  */
 export async function readHistory(
   octokit: Octokit,
   repo: RepoRef,
   number: number,
+  trusted?: string,
 ): Promise<History> {
   const listed = await octokit.paginate(octokit.rest.pulls.listReviews, {
     owner: repo.owner,
@@ -52,7 +54,10 @@ export async function readHistory(
   })
   return historyOf(
     listed.flatMap((review) => {
-      if (review.user?.type !== 'Bot') return []
+      const author = review.user
+      if (author?.type !== 'Bot' && (!trusted || author?.login !== trusted)) {
+        return []
+      }
       const record = parseReviewMarker(review.body)
       return record ? [{ id: review.id, body: review.body, record }] : []
     }),

@@ -77,7 +77,10 @@ describe('cost-aware-review (the local CLI)', () => {
       const setup = loadFixtureSetup(
         join(FIXTURES_DIR, 'requests-digest-auth-nonce-fix'),
       )
-      const github = await startGitHubEmulator()
+      // A person's token, as the CLI is used: its reviews are not a bot's.
+      const github = await startGitHubEmulator({
+        logins: { ghs_cli: 'octocat' },
+      })
       const deepseek = await startLlmEmulator({
         flavour: 'deepseek',
         respond: scriptedReviewer((request) =>
@@ -112,6 +115,13 @@ describe('cost-aware-review (the local CLI)', () => {
       const real = await runCli([...args, ...input], env)
       expect(real.code, real.stderr).toBe(0)
       expect(github.reviews).toHaveLength(1)
+
+      // Run again: the review posted with this token counts as this
+      // action's own, so nothing is posted twice.
+      const again = await runCli([...args, ...input], env)
+      expect(again.code, again.stderr).toBe(0)
+      expect(github.reviews).toHaveLength(1)
+      expect(again.stderr).toContain('was already reviewed')
       // Public, as GitHub's repository endpoint says: DeepSeek.
       const meta = JSON.parse(
         readFileSync(

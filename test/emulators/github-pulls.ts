@@ -4,6 +4,7 @@
 import { ACTIONS_LOGIN, param, type RouteContext } from './github-context'
 import { changedLineCount, diffHunkFor, synthesizeDiff } from './github-diff'
 import {
+  failure,
   invalidRequest,
   isRecord,
   json,
@@ -290,6 +291,17 @@ function publicReview(review: Json): Json {
 }
 
 /** The user a token acts as; bots are typed so clients can skip them. */
+/**
+ * GET /user: the token's own user. An installation token, as the workflow
+ * token is, has no user and GitHub refuses the request.
+ */
+export function getAuthenticatedUser(context: RouteContext): Reply {
+  if (context.login.endsWith('[bot]')) {
+    return failure(403, 'Resource not accessible by integration', context.docs)
+  }
+  return json(userFor(context.login))
+}
+
 function userFor(login: string): Json {
   return {
     login,

@@ -4,6 +4,7 @@
 import type { RouteContext } from './github-context'
 import type { Reply } from './github-http'
 import {
+  getAuthenticatedUser,
   createIssueComment,
   createReview,
   getPull,
@@ -26,6 +27,12 @@ export interface Route {
 }
 
 export const ROUTES: readonly Route[] = [
+  route(
+    'GET',
+    '/user',
+    getAuthenticatedUser,
+    'users/users#get-the-authenticated-user',
+  ),
   route(
     'GET',
     '/repos/:owner/:repo',
@@ -130,9 +137,10 @@ export function matchRoute(
 ): { route: Route; params: Record<string, string> } | undefined {
   for (const candidate of ROUTES) {
     if (candidate.method !== method) continue
-    const groups = candidate.pattern.exec(path)?.groups
-    if (groups === undefined) continue
-    const params = decodeParams(groups)
+    const match = candidate.pattern.exec(path)
+    if (match === null) continue
+    // A route without parameters, such as /user, has no groups at all.
+    const params = decodeParams(match.groups ?? {})
     return params && { route: candidate, params }
   }
   return undefined

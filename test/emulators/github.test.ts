@@ -1014,3 +1014,23 @@ describe.skipIf(!fixturesPresent)('the shared PR fixtures', () => {
     expect(checked.length).toBeGreaterThan(10)
   })
 })
+
+describe('the authenticated user', () => {
+  it('is the token’s user, and refused to the workflow token, which has none', async () => {
+    const emulator = await startGitHubEmulator({
+      logins: { 'person-token': 'octocat' },
+    })
+    try {
+      const person = await call(emulator, '/user', { token: 'person-token' })
+      expect(person.status).toBe(200)
+      expect(person.json).toMatchObject({ login: 'octocat', type: 'User' })
+      const bot = await call(emulator, '/user')
+      expect(bot.status).toBe(403)
+      expect((bot.json as ErrorBody).message).toBe(
+        'Resource not accessible by integration',
+      )
+    } finally {
+      await emulator.close()
+    }
+  })
+})
