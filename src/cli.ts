@@ -13,27 +13,46 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseGitDiff } from './diff/git'
 import { parseFile } from './diff/parse'
-import { chosenTotal, estimateRoutes, type RouteEstimate } from './estimate'
+import { ratesAt } from './cost/cost'
+import { findPrice } from './cost/prices'
+import {
+  ASSUMED_OUTPUT_TOKENS,
+  chosenTotal,
+  estimateRoutes,
+  type RouteEstimate,
+} from './estimate'
 import { printingPoster } from './github/review'
 import { review } from './main'
 import { redactPullRequest } from './redact'
 import { formatCount, formatUsd } from './report/text'
 import { assignLanes, chooseRoute } from './route'
 import { selectFiles, SKIP_REASON_TEXT } from './select'
-import { readCliSettings, type CliRequest } from './settings'
+import { readCliSettings, type CliRequest, type Settings } from './settings'
+import { version } from '../package.json'
 
 const USAGE = `Usage:
-  cost-aware-review review --repo OWNER/NAME --pr N [--dry-run] [--input NAME=VALUE]...
+  cost-aware-review review --repo OWNER/NAME --pr N [--dry-run] [--public|--private] [--input NAME=VALUE]...
   cost-aware-review estimate --diff FILE.patch [--public] [--title TEXT] [--input NAME=VALUE]...
+  cost-aware-review --version
 
 review    Reviews a pull request on GitHub, as the action would, with the
           same inputs (--input, repeatable). Keys come from GITHUB_TOKEN (or
-          GH_TOKEN), DEEPSEEK_API_KEY, OPENAI_API_KEY and SELF_HOSTED_API_KEY.
-          --dry-run prints the review instead of posting it.
+          GH_TOKEN), DEEPSEEK_API_KEY, OPENAI_API_KEY and SELF_HOSTED_API_KEY;
+          GITHUB_API_URL points it at GitHub Enterprise Server. Without
+          --dry-run it posts the review.
 estimate  Prices the review of a patch file (git diff or format-patch) on
           every configured route. Needs no key and no network. The patch
           counts as private code unless --public.
 `
+
+// Inputs that hold credentials: better in the environment than in shell
+// history.
+const KEY_INPUTS: Readonly<Record<string, string>> = {
+  'github-token': 'GITHUB_TOKEN',
+  'deepseek-api-key': 'DEEPSEEK_API_KEY',
+  'openai-api-key': 'OPENAI_API_KEY',
+  'self-hosted-api-key': 'SELF_HOSTED_API_KEY',
+}
 
 type Write = (text: string) => void
 
@@ -57,16 +76,28 @@ export async function cli(argv: readonly string[]): Promise<number> {
         'dry-run': { type: 'boolean', default: false },
         input: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
       },
     })
     const [command] = positionals
-    if (values.help || !command) {
-      out(USAGE)
-      return values.help ? 0 : 2
+    if (values.version) {
+      out(`cost-aware-review ${version}\n`)
+      return 0
     }
-    const inputs = parseInputs(values.input)
+    if (values.help || command === 'help') {
+      out(USAGE)
+      return 0
+    }
+    if (!command) throw new UsageError('name a command: review or estimate')
+    const inputs = parseInputs(values.input, err)
+
     if (command === 'estimate') {
       if (!values.diff) throw new UsageError('estimate needs --diff FILE.patch')
+      for (const ignored of ['mode', 'dry-run'].filter(
+        (name) => name in inputs,
+      )) {
+        err(`cost-aware-review: --input ${ignored} is ignored by estimate\n`)
+      }
       const diff = values.diff
       const restore = redirectLog(err)
       try {
@@ -82,9 +113,20 @@ export async function cli(argv: readonly string[]): Promise<number> {
       }
     }
     if (command === 'review') {
+      const { repo } = values
+      if (!repo || !/^[^/\s]+\/[^/\s]+$/.test(repo)) {
+        throw new UsageError(
+          `review needs --repo OWNER/NAME; got ${repo === undefined ? 'none' : `"${repo}"`}`,
+        )
+      }
       const pr = Number(values.pr)
-      if (!values.repo?.includes('/') || !Number.isInteger(pr) || pr < 1) {
-        throw new UsageError('review needs --repo OWNER/NAME and --pr N')
+      if (!Number.isInteger(pr) || pr < 1) {
+        throw new UsageError(
+          `review needs --pr N, a pull request number; got ${values.pr === undefined ? 'none' : `"${values.pr}"`}`,
+        )
+      }
+      if (values.public && values.private) {
+        throw new UsageError('give --public or --private, not both')
       }
       const visibility = values.public
         ? 'public'
@@ -94,11 +136,13 @@ export async function cli(argv: readonly string[]): Promise<number> {
       return await reviewPullRequest(
         {
           command: 'review',
-          repo: values.repo,
+          repo,
           pr,
           dryRun: values['dry-run'],
           inputs,
-          ...(visibility ? { visibility } : {}),
+          ...(visibility
+            ? { visibility, visibilitySource: `the --${visibility} flag` }
+            : {}),
         },
         out,
         err,
@@ -121,13 +165,24 @@ export async function cli(argv: readonly string[]): Promise<number> {
 
 class UsageError extends Error {}
 
-function parseInputs(pairs: readonly string[]): Record<string, string> {
+function parseInputs(
+  pairs: readonly string[],
+  err: Write,
+): Record<string, string> {
   return Object.fromEntries(
     pairs.map((pair) => {
       const at = pair.indexOf('=')
       if (at < 1)
         throw new UsageError(`--input takes NAME=VALUE, not "${pair}"`)
-      return [pair.slice(0, at), pair.slice(at + 1)]
+      const name = pair.slice(0, at)
+      const variable = KEY_INPUTS[name]
+      if (variable) {
+        err(
+          `cost-aware-review: --input ${name} puts a credential in your shell ` +
+            `history; prefer the ${variable} environment variable\n`,
+        )
+      }
+      return [name, pair.slice(at + 1)]
     }),
   )
 }
@@ -234,11 +289,28 @@ async function estimate(
   const settings = readCliSettings({
     command: 'estimate',
     visibility: isPublic ? 'public' : 'private',
+    visibilitySource: isPublic
+      ? 'the --public flag'
+      : 'a patch counts as private code unless --public',
     title,
     dryRun: true,
     inputs,
   })
-  const files = parseGitDiff(readFileSync(path, 'utf8')).map(parseFile)
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new Error(
+      `cannot read the patch file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
+        'make one with e.g. `git diff origin/main...HEAD > change.patch`',
+      { cause: error },
+    )
+  }
+  const files = parseGitDiff(text).map(parseFile)
+  if (files.length === 0) {
+    out(`${path} holds no file changes: nothing to estimate.\n`)
+    return 0
+  }
   const selection = selectFiles(files, settings)
   const redacted = redactPullRequest(
     { title, body: '' },
@@ -256,22 +328,92 @@ async function estimate(
     redacted,
   )
 
-  out(
-    `${files.length} files in ${path}; ${selection.reviewed.length} to review.\n`,
+  const withheld = new Set(lanes.withheld)
+  const reviewed = lanes.lanes.flatMap((lane) =>
+    lane.files.map(
+      (file) =>
+        `  review (${lane.kind}, ${lane.endpoint.model}): ${file.path}\n`,
+    ),
   )
-  for (const status of selection.statuses) {
-    if (!status.reviewed) {
-      out(
-        `  not reviewed: ${status.path} (${status.reason ? SKIP_REASON_TEXT[status.reason] : ''})\n`,
-      )
-    }
-  }
+  const skipped = [
+    ...selection.statuses.flatMap((status) =>
+      status.reviewed || !status.reason
+        ? []
+        : [
+            `  not reviewed: ${status.path}: ${SKIP_REASON_TEXT[status.reason]}\n`,
+          ],
+    ),
+    ...[...withheld].map(
+      (path) => `  not reviewed: ${path}: ${SKIP_REASON_TEXT.sensitive}\n`,
+    ),
+  ]
+  out(`${files.length} files in ${path}; ${reviewed.length} to review.\n`)
+  out([...reviewed, ...skipped].join(''))
   out(`\nRoute: ${route.reason}.\n\n`)
   out(estimateTable(estimates))
+  out(estimateNotes(estimates, settings))
+  return budgetProblem(estimates, settings, out)
+}
+
+function estimateNotes(
+  estimates: readonly RouteEstimate[],
+  settings: Settings,
+): string {
   const total = chosenTotal(estimates)
+  const notes = [
+    `Expected on the chosen route: ${total === undefined ? 'no price known' : formatUsd(total)}.`,
+    `Expected: ${formatCount(ASSUMED_OUTPUT_TOKENS)} output tokens per call, and the ` +
+      'shared prefix read from the cache by every call after the first. Worst ' +
+      'case: no cache hit, every call writing up to its output cap.',
+    'Prompt tokens are counted with the o200k tokenizer: exact for OpenAI, ' +
+      'plus 10% for DeepSeek, an estimate for self-hosted models.',
+  ]
+  if (settings.deepseekThinking) {
+    notes.push(
+      'With deepseek-thinking, DeepSeek adds reasoning tokens to the expected output.',
+    )
+  }
+  const deepseek = estimates.find((row) => row.endpoint.provider === 'deepseek')
+  const price = deepseek && findPrice(deepseek.endpoint.model, settings.pricing)
+  if (price?.offPeak) {
+    notes.push(
+      `DeepSeek priced at its ${ratesAt(price, new Date()).rate} rate, now.`,
+    )
+  }
+  return `\n${notes.join('\n')}\n`
+}
+
+/**
+ * What `max-cost-usd` would do to this review: nothing, stop it early, or,
+ * for a model without a price, refuse to run, as the action does.
+ */
+function budgetProblem(
+  estimates: readonly RouteEstimate[],
+  settings: Settings,
+  out: Write,
+): number {
+  const limit = settings.maxCostUsd
+  if (limit === undefined) return 0
+  const chosen = estimates.filter((row) => row.label.startsWith('chosen'))
+  const unpriced = chosen.filter((row) => row.worstUsd === undefined)
+  if (unpriced.length > 0) {
+    out(
+      `\nError: \`max-cost-usd\` is set, but no price is known for ` +
+        `${unpriced.map((row) => `"${row.endpoint.model}"`).join(', ')}; the action ` +
+        'would refuse to run. Add the model to the `pricing` input.\n',
+    )
+    return 1
+  }
+  const worst = chosen.reduce((sum, row) => sum + (row.worstUsd ?? 0), 0)
+  const expected = chosenTotal(estimates) ?? 0
   out(
-    `\nExpected on the chosen route: ${total === undefined ? 'no price known' : formatUsd(total)}` +
-      ' (1,000 output tokens per call, the shared prefix cached after the first call).\n',
+    worst <= limit
+      ? `\nmax-cost-usd ${formatUsd(limit)}: even the worst case fits.\n`
+      : expected <= limit
+        ? `\nmax-cost-usd ${formatUsd(limit)}: the expected cost fits, the worst ` +
+          'case does not; calls are capped to stay within it.\n'
+        : `\nmax-cost-usd ${formatUsd(limit)}: the expected cost does not fit; the ` +
+          'review would stop early and list the files left out.\n',
   )
   return 0
 }

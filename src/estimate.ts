@@ -139,14 +139,13 @@ export async function estimateRoutes(
   }
 
   const estimates: RouteEstimate[] = []
+  const label = {
+    default: 'chosen route',
+    escalated: 'chosen route, escalated files',
+    sensitive: 'chosen route, sensitive files',
+  } as const
   for (const lane of lanes.lanes) {
-    estimates.push(
-      await estimate(
-        `chosen route, ${lane.kind} files`,
-        lane.endpoint,
-        lane.files,
-      ),
-    )
+    estimates.push(await estimate(label[lane.kind], lane.endpoint, lane.files))
   }
   const others = new Set([
     settings.publicProvider,
@@ -162,7 +161,7 @@ export async function estimateRoutes(
     if (!described) continue
     estimates.push(
       await estimate(
-        'all files, for comparison',
+        `${provider}, for comparison`,
         endpointFor(provider, settings),
         files,
       ),

@@ -611,16 +611,24 @@ async function finishAlreadyReviewed(
   failOn(settings, history.lastRun?.found ?? {})
 }
 
+/**
+ * GitHub runs pull_request workflows from forks without secrets and with a
+ * read-only token: no review could be made or posted. The run ends
+ * neutrally and says how to review such pull requests.
+ */
 async function skipForkPullRequest(settings: Settings): Promise<void> {
   const reason =
-    'not reviewed: this pull request comes from a fork, and GitHub runs ' +
-    'pull_request workflows from forks without secrets and with a read-only token'
+    'this pull request comes from a fork, and GitHub runs pull_request ' +
+    'workflows from forks without secrets and with a read-only token'
   core.notice(
-    `Skipped: ${reason}. To review fork pull requests, use the ` +
+    `Not reviewed: ${reason}. To review fork pull requests, use the ` +
       'pull_request_target recipe in the README, which never checks out ' +
       "the pull request's code.",
   )
-  await writeSummary({ ...emptySummary(settings), headline: reason })
+  await writeSummary({
+    ...emptySummary(settings),
+    headline: `not reviewed: ${reason}`,
+  })
 }
 
 /**

@@ -178,18 +178,18 @@ function skipReason(
   included: (path: string) => boolean,
 ): SkipReason | undefined {
   // Reasons that hold whatever the patch says come first, so a lockfile
-  // too large for GitHub to diff is reported as a lockfile.
+  // or a bundle too large for GitHub to diff is reported as what it is.
   if (file.change === 'removed') return 'deleted'
   if (isLockfile(file.path)) return 'lockfile'
   if (isVendored(file.path)) return 'vendored'
+  if (isGeneratedPath(file.path)) return 'generated'
+  if (isMinifiedPath(file.path)) return 'minified'
   if (file.noPatch) return file.noPatch
   if (isSubmoduleBump(file)) return 'submodule'
   if (excluded(file.path)) return 'excluded'
   if (!included(file.path)) return 'not-included'
-  if (isMinifiedPath(file.path) || looksMinified(file)) return 'minified'
-  if (isGeneratedPath(file.path) || hasGeneratedHeader(file)) {
-    return 'generated'
-  }
+  if (looksMinified(file)) return 'minified'
+  if (hasGeneratedHeader(file)) return 'generated'
   return undefined
 }
 

@@ -739,6 +739,8 @@ export interface CliRequest {
   readonly pr?: number
   /** The visibility to assume; undefined asks GitHub, or counts as private. */
   readonly visibility?: Visibility
+  /** Where that visibility comes from, for the route's reason. */
+  readonly visibilitySource?: string
   readonly title?: string
   readonly dryRun: boolean
   /** `--input name=value` pairs, as in a workflow's `with:`. */
@@ -784,6 +786,7 @@ export function readCliSettings(
     full_name: request.repo ?? 'local/patch',
     ...(request.visibility ? { visibility: request.visibility } : {}),
   }
+  const source = request.visibilitySource
   const payload = {
     action: 'opened',
     repository,
@@ -805,5 +808,13 @@ export function readCliSettings(
       ]),
     ),
   }
-  return readSettings(runnerEnv, config, payload)
+  const settings = readSettings(runnerEnv, config, payload)
+  if (!source || !settings.event.repository.visibility) return settings
+  return Object.freeze({
+    ...settings,
+    event: {
+      ...settings.event,
+      repository: { ...settings.event.repository, visibilitySource: source },
+    },
+  })
 }

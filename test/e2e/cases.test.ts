@@ -374,7 +374,7 @@ describe.skipIf(!hasShared)(
       })
       expect(run.exitCode).toBe(0)
       expect(run.stdout).toContain(
-        '::notice::Skipped: not reviewed: this pull request comes from a fork',
+        '::notice::Not reviewed: this pull request comes from a fork',
       )
       expect(run.stdout).toContain('pull_request_target recipe')
       expect(run.summary).toContain('not reviewed')

@@ -59,14 +59,15 @@ describe('cost-aware-review (the local CLI)', () => {
       expect(result.code, result.stderr).toBe(0)
       expect(result.stdout).toContain('8 files in')
       expect(result.stdout).toContain(
-        'not reviewed: proto/src/main/java/com/google/gson/protobuf/generated/.gitignore (generated code)',
+        'review (default, deepseek-flash): proto/pom.xml',
+      )
+      expect(result.stdout).toContain(
+        'not reviewed: proto/src/main/java/com/google/gson/protobuf/generated/.gitignore: generated code',
       )
       expect(result.stdout).toMatch(
-        /chosen route, default files\s+deepseek deepseek-flash\s+1\s+[\d,]+/,
+        /chosen route\s+deepseek deepseek-flash\s+1\s+[\d,]+/,
       )
-      expect(result.stdout).toMatch(
-        /all files, for comparison\s+openai gpt-5\s+1/,
-      )
+      expect(result.stdout).toMatch(/openai, for comparison\s+openai gpt-5\s+1/)
       expect(result.stdout).not.toContain('::')
     },
   )
@@ -132,4 +133,54 @@ describe('cost-aware-review (the local CLI)', () => {
       expect(meta.private).toBe(false)
     },
   )
+})
+
+describe('cost-aware-review estimate, checking the configuration', () => {
+  it.skipIf(!hasShared)(
+    'says what max-cost-usd would do, and fails as the action would for an unpriced model',
+    async () => {
+      const diff = join(
+        FIXTURES_DIR,
+        'requests-digest-auth-nonce-fix',
+        'pr.diff',
+      )
+      const tight = await runCli([
+        'estimate',
+        '--diff',
+        diff,
+        '--public',
+        '--input',
+        'max-cost-usd=0.0001',
+      ])
+      expect(tight.code).toBe(0)
+      expect(tight.stdout).toContain('the expected cost does not fit')
+      const unpriced = await runCli([
+        'estimate',
+        '--diff',
+        diff,
+        '--input',
+        'private-provider=self-hosted',
+        '--input',
+        'self-hosted-url=http://127.0.0.1:9/v1',
+        '--input',
+        'self-hosted-model=qwen3-coder',
+        '--input',
+        'max-cost-usd=1',
+      ])
+      expect(unpriced.code).toBe(1)
+      expect(unpriced.stdout).toContain('no price is known for "qwen3-coder"')
+    },
+  )
+
+  it('says when a patch holds nothing, and what to do about an unreadable one', async () => {
+    const missing = await runCli([
+      'estimate',
+      '--diff',
+      '/nonexistent/change.patch',
+    ])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain(
+      'cannot read the patch file /nonexistent/change.patch (ENOENT)',
+    )
+  })
 })

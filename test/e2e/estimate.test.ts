@@ -36,10 +36,10 @@ describe('mode: estimate', () => {
     ]).toEqual([])
     expect(result.github.requests.filter((r) => r.method !== 'GET')).toEqual([])
     expect(result.run.summary).toMatch(
-      /\| chosen route, default files \| deepseek `deepseek-flash` \| 1 \| [\d,]+ \| 0 \| \$[\d.]+ \| \$[\d.]+ \|/,
+      /\| chosen route \| deepseek `deepseek-flash` \| 1 \| [\d,]+ \| 0 \| \$[\d.]+ \| \$[\d.]+ \|/,
     )
     expect(result.run.summary).toMatch(
-      /\| all files, for comparison \| openai `gpt-5` \| 1 \|/,
+      /\| openai, for comparison \| openai `gpt-5` \| 1 \|/,
     )
     expect(Number(result.run.outputs['estimated-cost-usd'])).toBeGreaterThan(0)
     expect(result.run.outputs['cost-usd']).toBe('0.00000000')
