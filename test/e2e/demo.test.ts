@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runDemo } from '../../demo/load'
 
@@ -26,5 +28,39 @@ describe('the demo (npm run demo)', () => {
       /## Cost-aware review: \$0\.\d+ · deepseek `deepseek-flash`/,
     )
     expect(run.outputs.comments).toBe('4')
+  })
+})
+
+describe('the README', () => {
+  it('quotes what the demo posts and summarizes, line for line', async () => {
+    const readme = readFileSync(
+      resolve(import.meta.dirname, '../../README.md'),
+      'utf8',
+    )
+    const section = readme.slice(
+      readme.indexOf('## What it posts'),
+      readme.indexOf('## Use it'),
+    )
+    const quoted = section
+      .split('\n')
+      .filter((line) => line.startsWith('> ') && line.length > 12)
+      .map((line) => line.slice(2))
+    expect(quoted.length).toBeGreaterThan(20)
+
+    const { run, review } = await runDemo()
+    // Dollars follow DeepSeek's peak hours and the emulator's port changes.
+    const normalise = (text: string) =>
+      text
+        .replace(/\$\d+\.\d+/g, '$N')
+        .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'https://api.deepseek.com')
+    const printed = normalise(
+      [
+        review?.body ?? '',
+        ...(review?.comments.map((c) => c.body) ?? []),
+        run.summary,
+      ].join('\n'),
+    )
+    const missing = quoted.filter((line) => !printed.includes(normalise(line)))
+    expect(missing).toEqual([])
   })
 })
