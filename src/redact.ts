@@ -777,10 +777,14 @@ function redactAssignments(line: string, tally: Tally): string {
 export function redactFile(file: DiffFile): Redacted<DiffFile> {
   const counts: Array<Redacted<unknown>['counts']> = []
   const hunks = file.hunks.map((hunk) => {
+    // git puts the nearest unindented line above the hunk in its header:
+    // in a .env or YAML file that line can be a secret.
+    const section = redactText(hunk.section)
     const redacted = redactLines(hunk.lines.map((line) => line.text))
-    counts.push(redacted.counts)
+    counts.push(section.counts, redacted.counts)
     return {
       ...hunk,
+      section: section.value,
       lines: hunk.lines.map((line, index) => ({
         ...line,
         text: redacted.value[index] ?? line.text,

@@ -89,11 +89,17 @@ export function endpointFor(
         modelInput: 'openai-model',
       }
     case 'self-hosted':
-      // Settings guarantees the URL and model when self-hosted is in use.
+      if (!settings.selfHosted.baseUrl || !settings.selfHosted.model) {
+        // An empty base URL would make the SDK fall back to OpenAI's.
+        throw new Error(
+          'Bug: the self-hosted provider is used without a URL and model, ' +
+            'which settings should have refused; please open an issue.',
+        )
+      }
       return {
         provider,
-        model: settings.selfHosted.model ?? '',
-        baseUrl: settings.selfHosted.baseUrl ?? '',
+        model: settings.selfHosted.model,
+        baseUrl: settings.selfHosted.baseUrl,
         ...(settings.selfHosted.apiKey
           ? { apiKey: settings.selfHosted.apiKey }
           : {}),

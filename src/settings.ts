@@ -299,6 +299,8 @@ export function readSettings(
       (number('run-timeout-minutes', input('run-timeout-minutes'), {
         min: 0,
         exclusive: true,
+        // A job runs for at most six hours.
+        max: 360,
       }) ?? 20),
     maxPromptTokens:
       number('max-prompt-tokens', input('max-prompt-tokens'), {
@@ -310,6 +312,7 @@ export function readSettings(
       (number('request-timeout-seconds', input('request-timeout-seconds'), {
         min: 0,
         exclusive: true,
+        max: 3600,
       }) ?? 300),
     event: readEvent(env, payload),
     ...optional('workspaceHead', readWorkspaceHead(env.GITHUB_WORKSPACE)),
@@ -358,7 +361,11 @@ function checkEscalation(settings: Settings): void {
 }
 
 function requireSelfHosted(settings: Settings): void {
-  const uses = [settings.publicProvider, settings.privateProvider]
+  const uses = [
+    settings.publicProvider,
+    settings.privateProvider,
+    settings.fallbackProvider,
+  ]
   if (!uses.includes('self-hosted')) return
   if (!settings.selfHosted.baseUrl) {
     throw new Error(
@@ -562,20 +569,24 @@ function boolean(name: string, value: string): boolean {
 function number(
   name: string,
   value: string,
-  limits: { min: number; exclusive?: boolean; integer?: boolean },
+  limits: { min: number; exclusive?: boolean; integer?: boolean; max?: number },
 ): number | undefined {
   if (value === '') return undefined
   const parsed = Number(value)
   const tooSmall = limits.exclusive ? parsed <= limits.min : parsed < limits.min
+  const tooLarge = limits.max !== undefined && parsed > limits.max
   if (
     !Number.isFinite(parsed) ||
     tooSmall ||
+    tooLarge ||
     (limits.integer && !Number.isInteger(parsed))
   ) {
     const kind = limits.integer ? 'a whole number' : 'a number'
-    const bound = limits.exclusive
-      ? `greater than ${limits.min}`
-      : `at least ${limits.min}`
+    const bound =
+      (limits.exclusive
+        ? `greater than ${limits.min}`
+        : `at least ${limits.min}`) +
+      (limits.max !== undefined ? ` and at most ${limits.max}` : '')
     throw new Error(
       `Input \`${name}\` is "${value}"; it must be ${kind} ${bound}.`,
     )

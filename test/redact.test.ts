@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest'
 import {
   addCounts,
   placeholder,
+  redactFile,
   redactLines,
   redactText,
   type SecretKind,
 } from '../src/redact'
+import { parseFile } from '../src/diff/parse'
 import { BASE62, noise } from './helpers'
 
 function expectRedacted(
@@ -547,5 +549,22 @@ describe('addCounts', () => {
 
   it('returns no counts for no redactions', () => {
     expect(addCounts()).toEqual({})
+  })
+})
+
+describe('redactFile', () => {
+  it('redacts the hunk header git fills with the line above the hunk', () => {
+    const token = `ghp_${noise(36, 90)}`
+    const file = parseFile({
+      filename: '.env',
+      status: 'modified',
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+      patch: `@@ -10,2 +10,3 @@ GITHUB_TOKEN=${token}\n A=1\n+B=2\n C=3`,
+    })
+    const { value, counts } = redactFile(file)
+    expect(value.hunks[0]?.section).toBe('GITHUB_TOKEN=[REDACTED:github-token]')
+    expect(counts).toEqual({ 'github-token': 1 })
   })
 })

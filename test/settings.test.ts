@@ -256,6 +256,12 @@ describe('readSettings', () => {
     ).toThrow(/`self-hosted-model` is empty/)
   })
 
+  it('requires the self-hosted URL when the fallback is self-hosted', () => {
+    expect(() =>
+      readSettings(env({ 'fallback-provider': 'self-hosted' })),
+    ).toThrow(/`self-hosted-url` is empty/)
+  })
+
   it('names the event file when it cannot be read', () => {
     const broken = { ...env(), GITHUB_EVENT_PATH: join(dir, 'missing.json') }
     expect(() => readSettings(broken)).toThrow(/GITHUB_EVENT_PATH/)

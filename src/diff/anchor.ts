@@ -132,23 +132,43 @@ function findQuotedLine(
 ): { side: Side; line: number } | undefined {
   const quote = quoteLines(finding.quote ?? '')
   if (quote.length === 0) return undefined
-  const matches = (ref: LineRef): boolean => quoteMatches(ref.text, quote)
+  const exact = (ref: LineRef): boolean =>
+    quote.includes(normaliseCode(ref.text))
+  const partial = (ref: LineRef): boolean => quoteMatches(ref.text, quote)
 
-  for (const side of sides) {
-    const ref = sideLines(file, side).get(finding.line)
-    if (ref && matches(ref)) return { side, line: finding.line }
+  // An exact copy of the quoted code beats a line that merely contains
+  // part of it, however near; the named line wins among equals.
+  for (const matches of [exact, partial]) {
+    for (const side of sides) {
+      const ref = sideLines(file, side).get(finding.line)
+      if (ref && matches(ref)) return { side, line: finding.line }
+    }
+    const found = nearest(file, finding.line, sides, matches)
+    if (found) return found
   }
+  return undefined
+}
 
+function nearest(
+  file: DiffFile,
+  line: number,
+  sides: readonly Side[],
+  matches: (ref: LineRef) => boolean,
+): { side: Side; line: number } | undefined {
   let best: { side: Side; line: number; distance: number } | undefined
   for (const side of sides) {
-    for (const [line, ref] of sideLines(file, side)) {
-      const distance = Math.abs(line - finding.line)
-      if (matches(ref) && (!best || distance < best.distance)) {
-        best = { side, line, distance }
+    for (const [candidate, ref] of sideLines(file, side)) {
+      const distance = Math.abs(candidate - line)
+      if (
+        matches(ref) &&
+        ref.text.trim() !== '' &&
+        (!best || distance < best.distance)
+      ) {
+        best = { side, line: candidate, distance }
       }
     }
   }
-  return best
+  return best && { side: best.side, line: best.line }
 }
 
 function inline(

@@ -21,8 +21,16 @@ export function parseReply(content: string): Reply {
     throw new ReplyFormatError('the reply is JSON but not an object')
   }
 
+  // A reply without its findings list is not "no findings": the model
+  // answered in another shape, and a clean review must not be made of it.
+  if (!Array.isArray(value.comments)) {
+    throw new ReplyFormatError(
+      'the reply has no "comments" array (keys: ' +
+        `${Object.keys(value).join(', ') || 'none'})`,
+    )
+  }
   const summary = typeof value.summary === 'string' ? value.summary.trim() : ''
-  const items = Array.isArray(value.comments) ? value.comments : []
+  const items: unknown[] = value.comments
   const findings: Finding[] = []
   const rejected: string[] = []
 

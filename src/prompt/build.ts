@@ -296,7 +296,7 @@ function importance(path: string): number {
 // The delimiters the instructions rely on. Untrusted text cannot open or
 // close them: "<" becomes "&lt;" there, which a model still reads.
 const DELIMITER =
-  /<(\/?)(pr-data|diff|guidelines|title|description)(?=[\s/>]|$)/gi
+  /<[\s\u200b-\u200d\u2060\ufeff]*(\/?)[\s\u200b-\u200d\u2060\ufeff]*(pr-data|diff|guidelines|title|description)(?=[^a-z0-9-]|$)/gi
 
 export function neutraliseTags(text: string): string {
   return text.replace(DELIMITER, '&lt;$1$2')

@@ -143,3 +143,36 @@ describe('placeFindings', () => {
     expect(placement).toMatchObject({ kind: 'body', reason: 'not-reviewed' })
   })
 })
+
+describe('placeFindings, when the quote matches several lines', () => {
+  it('prefers an exact copy of the quoted line to a nearer line that holds part of it', () => {
+    const file = diffFile(
+      'src/profile.ts',
+      [
+        '@@ -1,1 +1,8 @@',
+        ' export function load(profile) {',
+        '+  const id = profile?.id',
+        '+  if (!id) return null;',
+        '+  return null;',
+        '+  const name = profile.name',
+        '+  const age = profile.age',
+        '+  if (profile == null) return null;',
+        '+}',
+      ].join('\n'),
+    )
+    const [placement] = placeFindings(
+      [
+        {
+          path: file.path,
+          line: 4,
+          severity: 'major',
+          body: 'b',
+          quote: 'if (profile == null) return null;',
+        },
+      ],
+      [file],
+      new Set([file.path]),
+    )
+    expect(placement).toMatchObject({ kind: 'inline', line: 7, movedFrom: 4 })
+  })
+})

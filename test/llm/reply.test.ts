@@ -125,3 +125,15 @@ describe('parseReply with a missing severity', () => {
     expect(reply.rejected).toEqual([])
   })
 })
+
+describe('parseReply without findings', () => {
+  it('refuses a reply that has no "comments" array rather than calling it clean', () => {
+    expect(() => parseReply('{"summary": "ok", "issues": []}')).toThrow(
+      /no "comments" array \(keys: summary, issues\)/,
+    )
+    expect(() => parseReply('{}')).toThrow(ReplyFormatError)
+    expect(() => parseReply('{"comments": {"path": "a"}}')).toThrow(
+      ReplyFormatError,
+    )
+  })
+})

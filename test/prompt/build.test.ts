@@ -188,3 +188,17 @@ describe('cleanDescription', () => {
     expect(cleanDescription('Text <!-- never closed')).toBe('Text')
   })
 })
+
+describe('neutraliseTags, against disguised delimiters', () => {
+  it.each([
+    '< /diff>',
+    '</diff\u200b>',
+    '<\u200b/pr-data>',
+    '< / pr-data >',
+    '</DIFF>',
+  ])('neutralises %j', (text) => {
+    expect(neutraliseTags(text)).not.toMatch(
+      /<[\s\u200b]*\/?[\s\u200b]*(diff|pr-data)/i,
+    )
+  })
+})
