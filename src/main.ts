@@ -427,8 +427,16 @@ export async function review(
   if (failure) throw failure
   const fatal = outcomes.find((outcome) => outcome.result.error?.fatal)
   if (fatal?.result.error) throw new Error(fatal.result.error.message)
-  if (!anyReply)
+  if (outcomes.length === 0 && overBudget.length > 0) {
+    throw new Error(
+      `\`max-cost-usd\` (${formatUsd(settings.maxCostUsd ?? 0)}) is too ` +
+        'small for even one model call, so nothing was reviewed. Raise it, ' +
+        'or lower `max-prompt-tokens` to make each call smaller.',
+    )
+  }
+  if (!anyReply) {
     throw new Error('Every model call failed; see the job summary.')
+  }
   for (const note of notes) core.warning(note)
   failOn(settings, countBySeverity(placements.map((p) => p.finding)))
 }

@@ -106,9 +106,9 @@ export async function publish(
       }
       refused = draft.comments.length
       core.warning(
-        `GitHub refused the review's inline comments ` +
-          `(${(error as Error).message}); posting again with fewer of them ` +
-          'and the rest in the body.',
+        `GitHub refused the review (${(error as Error).message}); posting ` +
+          "it again with fewer of the review's inline comments, the rest in " +
+          'its body.',
       )
     }
   }

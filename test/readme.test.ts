@@ -84,7 +84,7 @@ describe('the troubleshooting table', () => {
     'unusable reply:',
     'is set, but no price is known for',
     'Too large for one model call, not reviewed',
-    "GitHub refused the review's inline comments",
+    'GitHub refused the review (',
     'GitHub refused to post the review (403',
     'Could not post the review',
     '; retrying in ',

@@ -13,6 +13,7 @@ import {
   type ProviderName,
   type RequestRules,
 } from './providers'
+import { redactText } from '../redact'
 import { parseReply, ReplyFormatError, type Reply } from './reply'
 
 /** Where calls go: a provider's base URL, key and model. */
@@ -281,11 +282,28 @@ function adjustRules(
   return undefined
 }
 
-/** A provider error in words that say what to change. */
+/**
+ * A provider error in words that say what to change. Its text came from the
+ * provider, or from a proxy in front of it, and ends up in the review and
+ * the summary: it is cut short and scrubbed of the key and of anything
+ * that looks like a credential.
+ */
 export function describeError(
   error: unknown,
   endpoint: ModelEndpoint,
 ): CallError {
+  const described = explain(error, endpoint)
+  return { ...described, message: scrub(described.message, endpoint.apiKey) }
+}
+
+function scrub(message: string, apiKey: string | undefined): string {
+  const flat = message.replace(/\s+/g, ' ')
+  const keyless = apiKey ? flat.split(apiKey).join('[REDACTED]') : flat
+  const clean = redactText(keyless).value
+  return clean.length <= 400 ? clean : `${clean.slice(0, 400)}… (cut)`
+}
+
+function explain(error: unknown, endpoint: ModelEndpoint): CallError {
   const where = `${endpoint.provider} (${endpoint.baseUrl})`
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return { message: `${where} did not answer in time`, fatal: false }

@@ -7,6 +7,7 @@ import type { CallOutcome } from '../llm/calls'
 import { findInjectionAttempts } from '../prompt/injection'
 import type { ReviewScope } from '../scope'
 import type { PullRequestInfo } from '../settings'
+import { cut } from './text'
 
 /** What the reader should know about this run, in the review and summary. */
 export function runNotes(
@@ -23,33 +24,33 @@ export function runNotes(
   if (attempts.length > 0) {
     notes.push(
       `This pull request contains text addressed to AI reviewers ` +
-        `(${attempts.join(', ')}). It was given to the model as data, ` +
+        `(${list(attempts)}). It was given to the model as data, ` +
         'never as instructions.',
     )
   }
   if (withheld.length > 0) {
     notes.push(
       `Not reviewed because they match \`sensitive-paths\` and no private ` +
-        `provider is configured: ${withheld.join(', ')}.`,
+        `provider is configured: ${list(withheld)}.`,
     )
   }
   if (tooLarge.length > 0) {
     notes.push(
       `Too large for one model call, not reviewed: ` +
-        `${tooLarge.map((part) => part.label).join(', ')}. ` +
+        `${list(tooLarge.map((part) => part.label))}. ` +
         'Raise `max-prompt-tokens` to include them.',
     )
   }
   if (overBudget.length > 0) {
     notes.push(
       'Not reviewed because the next call would exceed `max-cost-usd`: ' +
-        `${overBudget.join(', ')}.`,
+        `${list(overBudget)}.`,
     )
   }
   if (outOfTime.length > 0) {
     notes.push(
       'Not reviewed because the run reached `run-timeout-minutes`: ' +
-        `${outOfTime.join(', ')}.`,
+        `${list(outOfTime)}.`,
     )
   }
   const reviewed = new Set(
@@ -62,7 +63,8 @@ export function runNotes(
     const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
     if (error && lost.length > 0) {
       notes.push(
-        `A model call failed (${error.message}); not reviewed: ${lost.join(', ')}.`,
+        `A model call failed (${cut(error.message, MAX_ERROR_LENGTH)}); ` +
+          `not reviewed: ${list(lost)}.`,
       )
     }
   }
@@ -77,4 +79,16 @@ export function runNotes(
     )
   }
   return notes
+}
+
+// Notes name files and quote errors; both are capped so that a pull
+// request of thousands of files, or an error page, cannot outgrow the
+// review body.
+const MAX_LISTED = 20
+const MAX_ERROR_LENGTH = 300
+
+function list(items: readonly string[]): string {
+  const shown = items.slice(0, MAX_LISTED).join(', ')
+  const more = items.length - MAX_LISTED
+  return more > 0 ? `${shown} and ${more} more (see the job summary)` : shown
 }

@@ -14,7 +14,7 @@ import {
   reviewMarker,
   type RunRecord,
 } from './markers'
-import { codePath, fenceFor, sanitizeModelText } from './text'
+import { codePath, cut, fenceFor, inlineText, sanitizeModelText } from './text'
 
 export interface ReviewInput {
   readonly headSha: string
@@ -40,8 +40,14 @@ export const MAX_INLINE_COMMENTS = 30
 // GitHub refuses bodies over 65,536 characters; stay well below.
 export const MAX_BODY_LENGTH = 60_000
 
-// A single finding's text; longer ones are cut, saying so.
+// A single finding's text, and a model's summary; longer ones are cut,
+// saying so. With the notes' own limits, the body stays under GitHub's.
 const MAX_FINDING_LENGTH = 4_000
+const MAX_SUMMARY_LENGTH = 2_000
+
+// A suggestion longer than this is not offered: no one applies a change
+// that large from a comment.
+const MAX_SUGGESTION_LENGTH = 8_000
 
 const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
   critical: '🔴 **Critical**',
@@ -161,11 +167,14 @@ function renderBody(
   const omitted = listed.length - shown
   const sections = [
     '### Cost-aware review',
-    sanitizeModelText(
-      input.summaries
-        .map((summary) => summary.trim())
-        .filter((summary) => summary !== '')
-        .join('\n\n'),
+    cut(
+      sanitizeModelText(
+        input.summaries
+          .map((summary) => cut(summary.trim(), MAX_SUMMARY_LENGTH))
+          .filter((summary) => summary !== '')
+          .join('\n\n'),
+      ),
+      4 * MAX_SUMMARY_LENGTH,
     ),
     `${input.scope} ${countLine(inlineCount, listed.length, input.alreadyPosted)}`,
     ...groupByHeading(listed.slice(0, shown)),
@@ -213,7 +222,7 @@ function groupByHeading(listed: readonly Listed[]): string[] {
     const files = [...byFile].map(([path, entries]) => {
       const lines = entries.map(
         ({ line, finding }) =>
-          `- ${path}:${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
+          `- ${inlineText(path)}:${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
           oneLine(findingText(finding)),
       )
       return `**${codePath(path)}**\n${lines.join('\n')}`
@@ -250,9 +259,11 @@ function toComment(placement: InlinePlacement): ReviewComment {
     const code = finding.suggestion.replace(/\n$/, '')
     const fence = fenceFor(code)
     parts.push(
-      placement.applySuggestion
-        ? `${fence}suggestion\n${code}\n${fence}`
-        : `Proposed code:\n\n${fence}\n${code}\n${fence}`,
+      code.length > MAX_SUGGESTION_LENGTH
+        ? '(The proposed change is too long to show here.)'
+        : placement.applySuggestion
+          ? `${fence}suggestion\n${code}\n${fence}`
+          : `Proposed code:\n\n${fence}\n${code}\n${fence}`,
     )
   }
   parts.push(fingerprintMarker(placementFingerprint(placement)))
@@ -269,10 +280,7 @@ function toComment(placement: InlinePlacement): ReviewComment {
 }
 
 function findingText(finding: Finding): string {
-  const text = sanitizeModelText(finding.body)
-  return text.length <= MAX_FINDING_LENGTH
-    ? text
-    : `${text.slice(0, MAX_FINDING_LENGTH)}… (cut)`
+  return cut(sanitizeModelText(finding.body), MAX_FINDING_LENGTH)
 }
 
 function oneLine(text: string): string {

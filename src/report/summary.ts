@@ -11,7 +11,14 @@ import type { ModelPrice } from '../cost/prices'
 import { ASSUMED_OUTPUT_TOKENS, type RouteEstimate } from '../estimate'
 import type { LaneKind, Route } from '../route'
 import { SKIP_REASON_TEXT, type FileStatus } from '../select'
-import { codePath, escapeHtml, formatCount, formatUsd, tableCell } from './text'
+import {
+  codePath,
+  escapeHtml,
+  formatCount,
+  formatUsd,
+  tableCell,
+  tablePath,
+} from './text'
 
 export interface CallSummary {
   /** The lane the call belongs to: default, escalated or sensitive. */
@@ -251,13 +258,13 @@ function lanesSection(run: RunSummary): string {
         `${lane.paths.length} ${lane.paths.length === 1 ? 'file' : 'files'}` +
         (lane.kind === 'default'
           ? ''
-          : `: ${lane.paths.map((path) => escapeHtml(codePath(path))).join(', ')}`),
+          : `: ${lane.paths.map(codePath).join(', ')}`),
     )
   }
   if (withheld.length > 0) {
     lines.push(
       `- Sensitive, not reviewed (no private provider configured): ` +
-        withheld.map((path) => escapeHtml(codePath(path))).join(', '),
+        withheld.map(codePath).join(', '),
     )
   }
   const escalation = escalationCost(run)
@@ -294,9 +301,9 @@ function filesSection(statuses: readonly FileStatus[]): string {
       : `not reviewed: ${status.reason ? SKIP_REASON_TEXT[status.reason] : 'skipped'}`
     const path =
       status.previousPath !== undefined
-        ? `${codePath(status.previousPath)} → ${codePath(status.path)}`
-        : codePath(status.path)
-    return `| ${escapeHtml(path)} | ${state} |`
+        ? `${tablePath(status.previousPath)} → ${tablePath(status.path)}`
+        : tablePath(status.path)
+    return `| ${path} | ${state} |`
   })
   return (
     `<details><summary>Files: ${reviewed} reviewed, ` +

@@ -4,44 +4,58 @@
  * cannot ping people or teams and cannot forge this action's hidden markers.
  */
 
-// Fenced blocks and inline code spans; mentions in code never notify, and
-// code must stay byte-exact.
-const CODE = /(```[\s\S]*?(?:```|$)|`[^`\n]*`)/g
+// A zero-width space keeps the text readable and breaks what GitHub would
+// act on. It is inserted everywhere, code spans included: Markdown's rules
+// for where code starts and ends are too subtle to trust a regex with, and
+// in code the character is invisible.
+const ZERO_WIDTH_SPACE = '\u200b'
 
-/** Neutralises mentions and HTML comments outside code. */
+/** Neutralises mentions of users and teams, and HTML comment markers. */
 export function sanitizeModelText(text: string): string {
-  return text
-    .split(CODE)
-    .map((part, index) => (index % 2 === 1 ? part : sanitizeProse(part)))
-    .join('')
-}
-
-function sanitizeProse(text: string): string {
-  return neutraliseMentions(
-    text.replace(/<!--/g, '&lt;!--').replace(/-->/g, '--&gt;'),
+  return (
+    text
+      // Not after a letter or digit: user@example.com is an address, which
+      // GitHub does not treat as a mention.
+      .replace(
+        /(^|[^A-Za-z0-9.+-])@(?=[A-Za-z0-9_-])/g,
+        `$1@${ZERO_WIDTH_SPACE}`,
+      )
+      .replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`)
+      .replace(/-->/g, `--${ZERO_WIDTH_SPACE}>`)
   )
 }
 
-// A zero-width space after "@" keeps the text readable and the mention
-// inert, for users and teams (@org/team) alike.
-function neutraliseMentions(text: string): string {
-  return text.replace(/(^|[^\w`])@(?=[A-Za-z0-9])/g, '$1@&#8203;')
+/**
+ * Model text as one line of a Markdown list in the review body: sanitized,
+ * with HTML brackets escaped, since it is not in a code span.
+ */
+export function inlineText(text: string): string {
+  return sanitizeModelText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
 }
 
 /**
- * Model text for one cell of a Markdown table in the job summary: HTML is
- * escaped outside code spans (inside them it is shown as typed anyway),
- * pipes cannot end the cell, and line breaks cannot end the row.
+ * Model text for one cell of a Markdown table in the job summary, which is
+ * rendered as HTML: everything is escaped, then inline code becomes
+ * <code> elements (whose escaped content shows as typed), and neither a
+ * pipe nor a line break can end the cell or the row.
  */
 export function tableCell(text: string): string {
-  return text
-    .replace(/\s*\n\s*/g, ' ')
-    .split(CODE)
-    .map((part, index) =>
-      index % 2 === 1 ? part : neutraliseMentions(escapeHtml(part)),
-    )
-    .join('')
-    .replace(/\|/g, '\\|')
+  return sanitizeModelText(escapeHtml(text.replace(/\s*\n\s*/g, ' ')))
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\|/g, '&#124;')
+}
+
+/** A path in a table cell: code, with its pipes escaped for the table. */
+export function tablePath(path: string): string {
+  return codePath(path).replace(/\|/g, '\\|')
+}
+
+/** Cuts text to `limit` characters, saying so. */
+export function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (cut)`
 }
 
 /** Escapes text for HTML, for the job summary. */

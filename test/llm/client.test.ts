@@ -235,3 +235,21 @@ describe('model calls per provider', () => {
     expect(badModel.error?.message).toContain('`deepseek-model`')
   })
 })
+
+describe('provider errors in the review', () => {
+  it('are cut short and scrubbed of the key a proxy echoes back', async () => {
+    const server = await emulator({ flavour: 'deepseek' })
+    server.inject({
+      status: 400,
+      body: `<html><body>Bad gateway. Authorization: Bearer test-key ${'padding '.repeat(200)}</body></html>`,
+    })
+    const result = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+    }).review(call)
+    expect(result.error?.message).not.toContain('test-key')
+    expect(result.error?.message).toContain('[REDACTED]')
+    expect(result.error?.message.length).toBeLessThan(600)
+  })
+})

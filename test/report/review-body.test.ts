@@ -131,10 +131,15 @@ describe('composeReview', () => {
 })
 
 describe('sanitizeModelText', () => {
-  it('keeps mentions from notifying anyone, outside code only', () => {
+  it('keeps mentions from notifying anyone, however they are dressed', () => {
+    const z = '\u200b'
     expect(
       sanitizeModelText('Ask @octocat or @octo-org/team; `@Override` stays.'),
-    ).toBe('Ask @&#8203;octocat or @&#8203;octo-org/team; `@Override` stays.')
+    ).toBe(`Ask @${z}octocat or @${z}octo-org/team; \`@${z}Override\` stays.`)
+    // Markdown's code and emphasis rules do not open a way around it.
+    for (const trick of ['```\n@admin', '`@admin', '_@admin_', '\\`@admin`']) {
+      expect(sanitizeModelText(trick)).not.toMatch(/@[A-Za-z]/)
+    }
     expect(sanitizeModelText('mail user@example.com')).toBe(
       'mail user@example.com',
     )
@@ -142,15 +147,34 @@ describe('sanitizeModelText', () => {
 
   it('cannot forge the hidden markers', () => {
     expect(sanitizeModelText('<!-- cost-aware-review:fp=1 -->')).toBe(
-      '&lt;!-- cost-aware-review:fp=1 --&gt;',
+      '<\u200b!-- cost-aware-review:fp=1 --\u200b>',
     )
   })
 })
 
 describe('tableCell', () => {
-  it('escapes HTML outside code, keeps code as typed, and protects the table', () => {
+  it('escapes all HTML, shows code as typed, and protects the table', () => {
     expect(tableCell('Use `a <= b` not <img src=x>\nnext | cell')).toBe(
-      'Use `a <= b` not &lt;img src=x&gt; next \\| cell',
+      'Use <code>a &lt;= b</code> not &lt;img src=x&gt; next &#124; cell',
     )
+    // An unclosed fence or an escaped backtick cannot let HTML through.
+    expect(tableCell('```\n<img src=x onerror=alert(1)>')).not.toContain('<img')
+    expect(tableCell('\\`x` <b>y</b>')).not.toContain('<b>')
+  })
+})
+
+describe('composeReview, with outsized model text', () => {
+  it('cuts a huge summary and a huge suggestion, and stays under the limit', () => {
+    const draft = composeReview(
+      input([{ ...inline, suggestion: 'x'.repeat(20_000) }], {
+        summaries: ['s'.repeat(100_000)],
+      }),
+    )
+    expect(draft.body.length).toBeLessThan(65_536)
+    expect(draft.body).toContain('… (cut)')
+    expect(draft.comments[0]?.body).toContain(
+      'The proposed change is too long to show here.',
+    )
+    expect(draft.comments[0]?.body.length).toBeLessThan(10_000)
   })
 })

@@ -77,7 +77,7 @@ describe('renderSummary', () => {
       }),
     )
     expect(text).toContain(
-      '&lt;script&gt;alert(1)&lt;/script&gt; cc @&#8203;octocat',
+      '&lt;script&gt;alert(1)&lt;/script&gt; cc @\u200boctocat',
     )
     expect(text).not.toContain('<script>')
   })
