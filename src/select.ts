@@ -140,10 +140,13 @@ export function compileGlobs(
 ): (path: string) => boolean {
   if (patterns.length === 0) return () => false
   // picomatch's own `basename` option also changes patterns with a slash,
-  // so bare names are anchored to any folder here instead.
-  const anchored = patterns.map((pattern) =>
-    pattern.includes('/') ? pattern : `**/${pattern}`,
-  )
+  // so bare names are anchored to any folder here instead. A pattern also
+  // matches what is below it, so `src/auth` means the folder.
+  const anchored = patterns.flatMap((pattern) => {
+    const glob = pattern.includes('/') ? pattern : `**/${pattern}`
+    const folder = glob.replace(/\/+$/, '')
+    return [folder, `${folder}/**`]
+  })
   return picomatch(anchored, { dot: true })
 }
 
@@ -194,22 +197,30 @@ function skipReason(
 }
 
 // Minified code has very long lines; reviewing it costs many tokens and
-// yields nothing a person could act on.
+// yields nothing a person could act on. Only formats that are minified in
+// practice count, and only when nearly every added line is long: one long
+// line in a source file cannot take the file out of the review.
+const MINIFIABLE = /\.(js|mjs|cjs|css|json|svg|html?)$/i
+
 function looksMinified(file: DiffFile): boolean {
+  if (!MINIFIABLE.test(file.path)) return false
   const added = file.hunks.flatMap((hunk) =>
     hunk.lines.filter((line) => line.kind === 'add'),
   )
   if (added.length === 0) return false
-  const total = added.reduce((sum, line) => sum + line.text.length, 0)
-  return total / added.length > 300
+  const long = added.filter((line) => line.text.length > 500).length
+  return long / added.length >= 0.9
 }
 
+// A generated-code header counts only when the base revision had it too
+// (a context line): a pull request that adds "@generated" to a file, or
+// creates one with it, is reviewed like any other.
 function hasGeneratedHeader(file: DiffFile): boolean {
   const first = file.hunks[0]
   if (!first || first.newStart > 1) return false
   return first.lines
     .slice(0, 5)
-    .some((line) => line.kind !== 'del' && GENERATED_MARKER.test(line.text))
+    .some((line) => line.kind === 'context' && GENERATED_MARKER.test(line.text))
 }
 
 // A submodule's diff is its pointer: "Subproject commit <sha>" lines.

@@ -178,6 +178,18 @@ const SECRET_INPUTS: readonly InputName[] = [
   'self-hosted-api-key',
 ]
 
+// Inputs that decide where private code and the keys go. The workflow
+// owns them: a file anyone with push access to the default branch can
+// edit must not redirect a key, or opt private code into a public API.
+const WORKFLOW_ONLY: readonly InputName[] = [
+  'deepseek-base-url',
+  'openai-base-url',
+  'self-hosted-url',
+  'private-provider',
+  'fallback-provider',
+  'allow-public-api-for-private-code',
+]
+
 /** Values from the repository's config file, by input name. */
 export type RepositoryConfig = Readonly<Partial<Record<InputName, string>>>
 
@@ -539,6 +551,13 @@ export function parseRepositoryConfig(
           'secrets passed as inputs, never in a file. Remove it and rotate it.',
       )
     }
+    if (WORKFLOW_ONLY.includes(name)) {
+      throw new Error(
+        `The repository config ${path} sets "${key}", which decides where ` +
+          'code and keys go: only the workflow may set it. Move it to the ' +
+          "step's `with:`.",
+      )
+    }
     config[name] = Array.isArray(value)
       ? value.map(String).join('\n')
       : typeof value === 'object' && value !== null
@@ -614,10 +633,22 @@ function url(name: string, value: string): string {
 
 /** Globs, one per line or separated by commas; each must compile. */
 function globs(name: string, value: string): string[] {
-  const patterns = value
+  // A JSON-style list, ["a", "b"], is read as its items.
+  const text = /^\s*\[[\s\S]*\]\s*$/.test(value)
+    ? value.trim().slice(1, -1)
+    : value
+  const patterns = text
     .split('\n')
     .flatMap(splitOutsideBraces)
-    .map((item) => item.trim())
+    // A YAML-style item, "- src/**", and quotes around a glob are read
+    // as the glob: written that way in a `with:` block they are one string.
+    .map((item) =>
+      item
+        .trim()
+        .replace(/^-\s+/, '')
+        .replace(/^(['"])(.*)\1$/, '$2')
+        .trim(),
+    )
     .filter((item) => item !== '' && !item.startsWith('#'))
   for (const pattern of patterns) {
     if (!isValidGlob(pattern)) {

@@ -120,6 +120,17 @@ describe('readSettings', () => {
     ])
   })
 
+  it('reads globs written as a YAML or JSON list', () => {
+    expect(
+      readSettings(env({ 'sensitive-paths': '- "**/auth/**"\n- secrets/**' }))
+        .sensitivePaths,
+    ).toEqual(['**/auth/**', 'secrets/**'])
+    expect(
+      readSettings(env({ 'sensitive-paths': "['**/auth/**', 'keys/*.pem']" }))
+        .sensitivePaths,
+    ).toEqual(['**/auth/**', 'keys/*.pem'])
+  })
+
   it('reads pricing overrides as flat prices', () => {
     const settings = readSettings(
       env({ pricing: '{"qwen3-coder": {"input": 0.2, "output": 0.6}}' }),
@@ -315,6 +326,12 @@ describe('the repository config', () => {
   it.each([
     ['unknown: 1', /unknown key "unknown"/],
     ['openai-api-key: sk-123', /credentials belong in secrets/],
+    [
+      'openai-base-url: https://elsewhere.example/v1',
+      /decides where code and keys go: only the workflow may set it/,
+    ],
+    ['allow-public-api-for-private-code: true', /only the workflow may set it/],
+    ['private-provider: deepseek', /only the workflow may set it/],
     ['- a\n- b', /must be a map of input names/],
     ['a: [', /not valid YAML/],
   ])('refuses %j', (text, message) => {
