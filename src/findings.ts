@@ -28,11 +28,11 @@ export function bySeverity(a: Finding, b: Finding): number {
 }
 
 /** How many findings there are of each severity. */
-export function countBySeverity(
-  findings: readonly Finding[],
+export function countSeverities(
+  severities: readonly Severity[],
 ): Partial<Record<Severity, number>> {
   const counts: Partial<Record<Severity, number>> = {}
-  for (const { severity } of findings)
+  for (const severity of severities)
     counts[severity] = (counts[severity] ?? 0) + 1
   return counts
 }

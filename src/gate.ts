@@ -61,14 +61,19 @@ export function isForkPullRequest(
 export function failOn(
   settings: Settings,
   found: Readonly<Partial<Record<Severity, number>>>,
+  carried: Readonly<Partial<Record<Severity, number>>> = {},
 ): void {
   if (settings.failOn === 'never') return
   const count = atLeast(found, settings.failOn)
-  if (count > 0) {
-    throw new Error(
-      `${count} ${count === 1 ? 'finding is' : 'findings are'} ` +
-        `${settings.failOn} or more severe (\`fail-on: ${settings.failOn}\`); ` +
-        'see the review.',
-    )
-  }
+  if (count === 0) return
+  const earlier = atLeast(carried, settings.failOn)
+  throw new Error(
+    `${count} ${count === 1 ? 'finding is' : 'findings are'} ` +
+      `${settings.failOn} or more severe (\`fail-on: ${settings.failOn}\`)` +
+      (earlier > 0
+        ? `, ${earlier} of them from an earlier review whose code is ` +
+          'still in the pull request'
+        : '') +
+      '; see the review.',
+  )
 }

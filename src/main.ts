@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { buildCostReport } from './cost/ledger'
-import { placeFindings } from './diff/anchor'
+import { placeFindings, type Placement } from './diff/anchor'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
 import { chosenTotal, estimateRoutes } from './estimate'
-import { countBySeverity } from './findings'
+import { countSeverities, type Severity } from './findings'
 import { failOn, isForkPullRequest, skipReason } from './gate'
 import { readingGitHub } from './github/errors'
 import { readHistory, type History } from './github/history'
@@ -40,6 +40,7 @@ import { planCalls, type Plan, type PromptContext } from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { postingError, publish, type Published } from './publish'
+import { lineFingerprints } from './report/markers'
 import { runNotes } from './report/notes'
 import {
   annotate,
@@ -50,6 +51,7 @@ import {
   usdOf,
   writeSummary,
 } from './report/outputs'
+import { placementFingerprint } from './report/review-body'
 import { formatUsd } from './report/text'
 import {
   assignLanes,
@@ -61,7 +63,7 @@ import {
 } from './route'
 import { decideScope, type ReviewScope } from './scope'
 import { redactFile, redactPullRequest } from './redact'
-import { selectFiles, settleStatuses } from './select'
+import { selectFiles, settleStatuses, type SkipReason } from './select'
 import {
   parseRepositoryConfig,
   readSettings,
@@ -193,6 +195,7 @@ export async function review(
   )
   if (
     history.lastRun?.head === pull.headSha &&
+    !history.lastRun.missed?.length &&
     !settings.reviewAgain &&
     settings.mode === 'review'
   ) {
@@ -215,6 +218,7 @@ export async function review(
       headSha: pull.headSha,
       ...(lastHead ? { lastHead } : {}),
       ...(comparison ? { comparison } : {}),
+      ...(history.lastRun?.missed ? { missed: history.lastRun.missed } : {}),
     })
     core.info(decided.description)
     for (const status of decided.statuses) {
@@ -225,8 +229,12 @@ export async function review(
     return decided
   })
 
+  // Anchored against what the model saw, so quotes of redacted lines match.
+  const seenFiles = files.map((file) => redactFile(file).value)
   if (scope.files.length === 0) {
-    await finishWithoutModel(settings, pull, route, scope, history, poster)
+    await finishWithoutModel(settings, pull, route, scope, history, poster, {
+      found: standing(history, seenFiles, []),
+    })
     return
   }
 
@@ -306,28 +314,41 @@ export async function review(
       }),
   )
 
-  // Findings
-  const reviewedPaths = new Set(
+  // Findings: from every answered call. A file split across calls counts
+  // as reviewed only when every part was answered.
+  const answeredPaths = new Set(
     outcomes.flatMap((outcome) =>
       outcome.result.reply ? outcome.call.paths : [],
     ),
   )
+  const unanswered = new Set([
+    ...outcomes.flatMap((outcome) =>
+      outcome.result.reply ? [] : outcome.call.paths,
+    ),
+    ...overBudget,
+    ...outOfTime,
+  ])
   const placements = placeFindings(
     outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
-    // Anchored against what the model saw, so quotes of redacted lines match.
-    files.map((file) => redactFile(file).value),
-    reviewedPaths,
+    seenFiles,
+    answeredPaths,
     // Removed lines of an incremental diff are numbered in the last
     // reviewed head, not in the base GitHub anchors LEFT comments to.
     { left: scope.kind === 'full' },
   )
   const statuses = settleStatuses(scope.statuses, {
-    reviewed: reviewedPaths,
+    reviewed: new Set(
+      [...answeredPaths].filter((path) => !unanswered.has(path)),
+    ),
     withheld: lanes.withheld,
     tooLarge: tooLarge.map((part) => part.path),
     overBudget,
     outOfTime,
   })
+  const found = standing(history, seenFiles, placements)
+  const missed = statuses.flatMap((status) =>
+    status.reason && RETRIED.has(status.reason) ? [status.path] : [],
+  )
   const notes = [
     ...(redacted.total > 0 ? [redacted.note] : []),
     ...runNotes(
@@ -373,7 +394,8 @@ export async function review(
             run: {
               head: pull.headSha,
               ...usdOf(cost),
-              found: countBySeverity(placements.map((p) => p.finding)),
+              found: found.counts,
+              ...(missed.length > 0 ? { missed } : {}),
             },
           },
           history,
@@ -438,7 +460,7 @@ export async function review(
     throw new Error('Every model call failed; see the job summary.')
   }
   for (const note of notes) core.warning(note)
-  failOn(settings, countBySeverity(placements.map((p) => p.finding)))
+  failOn(settings, found.counts, found.carried)
 }
 
 async function readChanges(
@@ -521,6 +543,7 @@ async function finishWithoutModel(
   scope: ReviewScope,
   history: History,
   poster: ReviewPoster,
+  { found }: { found: Standing },
 ): Promise<void> {
   const reason =
     scope.kind === 'incremental'
@@ -542,7 +565,7 @@ async function finishWithoutModel(
         scope: scope.description,
         notes: [],
         costLine: line,
-        run: { head: pull.headSha, usd: 0 },
+        run: { head: pull.headSha, usd: 0, found: found.counts },
       },
       history,
       `Re-reviewed ${pull.headSha.slice(0, 7)}: ${reason}. ${line}`,
@@ -560,13 +583,9 @@ async function finishWithoutModel(
     spentBeforeUsd: history.spentUsd,
   })
   setOutputs(route, cost, published)
+  failOn(settings, found.counts, found.carried)
 }
 
-/**
- * GitHub runs pull_request workflows from forks without secrets and with a
- * read-only token: no review could be made or posted. The run ends
- * neutrally and says how to review such pull requests.
- */
 /**
  * A re-run on a head this action already reviewed: calling the model again
  * would pay for the same review twice, so the run only notes itself on
@@ -649,6 +668,46 @@ function promptCacheKey(guidelines: string | null): string {
     .update(guidelines ?? '')
     .digest('hex')
   return `cost-aware-review-${hash.slice(0, 16)}`
+}
+
+// Files a run could not review for reasons that may not hold next time;
+// the next run on the same head reviews them instead of stopping.
+const RETRIED: ReadonlySet<SkipReason> = new Set([
+  'call-failed',
+  'over-budget',
+  'out-of-time',
+])
+
+interface Standing {
+  /** The findings `fail-on` weighs, by severity. */
+  readonly counts: Partial<Record<Severity, number>>
+  /** How many of them earlier runs made. */
+  readonly carried: Partial<Record<Severity, number>>
+}
+
+/**
+ * The findings that stand at this head: this run's, and earlier runs'
+ * inline findings whose code is still in the diff. A review of only the
+ * new commits does not see those again, and an unrelated push must not
+ * clear a required check they failed.
+ */
+function standing(
+  history: History,
+  files: readonly DiffFile[],
+  placements: readonly Placement[],
+): Standing {
+  const own = new Set(placements.map(placementFingerprint))
+  const present = lineFingerprints(files)
+  const carried = [...history.severities].flatMap(([print, severity]) =>
+    present.has(print) && !own.has(print) ? [severity] : [],
+  )
+  return {
+    counts: countSeverities([
+      ...placements.map((placement) => placement.finding.severity),
+      ...carried,
+    ]),
+    carried: countSeverities(carried),
+  }
 }
 
 function capitalise(text: string): string {

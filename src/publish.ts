@@ -6,7 +6,7 @@
  * that one bad anchor never costs the whole review.
  */
 import * as core from '@actions/core'
-import type { InlinePlacement } from './diff/anchor'
+import { normaliseCode, type InlinePlacement } from './diff/anchor'
 import type { History } from './github/history'
 import { statusOf } from './github/pull-request'
 import type { PostedReview, ReviewPoster } from './github/review'
@@ -46,12 +46,14 @@ export async function publish(
   footer: string,
 ): Promise<Published> {
   // Not posted before, and once only: calls that share context can report
-  // the same finding twice.
-  const seen = new Set(history.fingerprints)
+  // the same finding twice. Two different findings on one line are both
+  // kept; an earlier review's comment on that code stands for either.
+  const seen = new Set<string>()
   const fresh = input.placements.filter((placement) => {
     const print = placementFingerprint(placement)
-    if (seen.has(print)) return false
-    seen.add(print)
+    const same = `${print}\0${normaliseCode(placement.finding.body)}`
+    if (history.fingerprints.has(print) || seen.has(same)) return false
+    seen.add(same)
     return true
   })
   const alreadyPosted = input.placements.filter((placement) =>
@@ -62,8 +64,7 @@ export async function publish(
   if (fresh.length === 0 && latest) {
     const body = amendedBody(
       latest.body,
-      [...latest.record.runs, input.run],
-      latest.record.fps,
+      { ...latest.record, runs: [...latest.record.runs, input.run] },
       footer,
     )
     const updated = await poster.update(latest.id, body)

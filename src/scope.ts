@@ -28,7 +28,13 @@ export interface ScopeInput {
   readonly lastHead?: string
   /** GitHub's comparison of `lastHead` with the head; undefined if unknown. */
   readonly comparison?: Comparison
+  /** Files the last run meant to review but could not. */
+  readonly missed?: readonly string[]
 }
+
+// GitHub's compare endpoint lists at most this many files: a longer list
+// may have been cut, so it cannot tell what changed.
+const MAX_COMPARED_FILES = 300
 
 /** Decides what to review. */
 export function decideScope(input: ScopeInput): ReviewScope {
@@ -40,8 +46,16 @@ export function decideScope(input: ScopeInput): ReviewScope {
     description,
   })
 
+  const missed = new Set(input.missed ?? [])
   if (!lastHead) return full('Reviewed the whole pull request.')
   if (lastHead === input.headSha) {
+    if (missed.size > 0) {
+      return only(
+        selection,
+        selection.reviewed.filter((file) => missed.has(file.path)),
+        `Reviewed the files the last run at ${short(lastHead)} could not.`,
+      )
+    }
     return full(
       `Reviewed the whole pull request again at ${short(lastHead)}, which ` +
         'was reviewed before.',
@@ -53,29 +67,51 @@ export function decideScope(input: ScopeInput): ReviewScope {
         `${short(lastHead)} is no longer part of its history (force-push?).`,
     )
   }
+  if (comparison.files.length >= MAX_COMPARED_FILES) {
+    return full(
+      `Reviewed the whole pull request: GitHub lists at most ` +
+        `${MAX_COMPARED_FILES} of the files changed since ${short(lastHead)}.`,
+    )
+  }
 
   // Only what the new commits touched, and only where the pull request
-  // itself is reviewed: a lockfile stays a lockfile.
+  // itself is reviewed: a lockfile stays a lockfile. A file the comparison
+  // shows without its patch, or that the last run missed, is shown whole.
   const changed = new Map(
     comparison.files.map((file) => [file.filename, parseFile(file)]),
   )
   const files = selection.reviewed.flatMap((file) => {
     const since = changed.get(file.path)
-    return since && since.hunks.length > 0 ? [since] : []
+    if (missed.has(file.path) || (since && since.hunks.length === 0)) {
+      return [file]
+    }
+    return since ? [since] : []
   })
-  const shown = new Set(files.map((file) => file.path))
-  const statuses = selection.statuses.map((status): FileStatus =>
-    status.reviewed && !shown.has(status.path)
-      ? { ...status, reviewed: false, reason: 'unchanged-since-review' }
-      : status,
+  return only(
+    selection,
+    files,
+    `Reviewed the changes since ${short(lastHead)}, the head of the last ` +
+      'review' +
+      (missed.size > 0 ? ', and the files that review could not.' : '.'),
   )
+}
+
+/** A scope of some of the selected files, the others unchanged since. */
+function only(
+  selection: Selection,
+  files: readonly DiffFile[],
+  description: string,
+): ReviewScope {
+  const shown = new Set(files.map((file) => file.path))
   return {
     kind: 'incremental',
     files,
-    statuses,
-    description:
-      `Reviewed the changes since ${short(lastHead)}, the head of the last ` +
-      'review.',
+    statuses: selection.statuses.map((status): FileStatus =>
+      status.reviewed && !shown.has(status.path)
+        ? { ...status, reviewed: false, reason: 'unchanged-since-review' }
+        : status,
+    ),
+    description,
   }
 }
 

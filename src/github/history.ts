@@ -8,6 +8,7 @@ import {
   type ReviewRecord,
   type RunRecord,
 } from '../report/markers'
+import type { Severity } from '../findings'
 import type { Octokit } from './octokit'
 import type { RepoRef } from './pull-request'
 
@@ -22,6 +23,8 @@ export interface History {
   readonly reviews: readonly PriorReview[]
   /** Every inline comment already posted, by fingerprint. */
   readonly fingerprints: ReadonlySet<string>
+  /** The severity of every anchored finding posted, by fingerprint. */
+  readonly severities: ReadonlyMap<string, Severity>
   /** The most recent run, if any. */
   readonly lastRun?: RunRecord
   /** What all earlier runs cost, in US dollars, where known. */
@@ -31,6 +34,7 @@ export interface History {
 export const NO_HISTORY: History = {
   reviews: [],
   fingerprints: new Set(),
+  severities: new Map(),
   spentUsd: 0,
 }
 
@@ -70,6 +74,9 @@ export function historyOf(reviews: readonly PriorReview[]): History {
   return {
     reviews,
     fingerprints: new Set(reviews.flatMap((review) => review.record.fps)),
+    severities: new Map(
+      reviews.flatMap((review) => Object.entries(review.record.sev ?? {})),
+    ),
     ...(lastRun ? { lastRun } : {}),
     spentUsd: runs.reduce((sum, run) => sum + (run.usd ?? 0), 0),
   }

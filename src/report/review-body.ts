@@ -12,6 +12,7 @@ import {
   fingerprint,
   fingerprintMarker,
   reviewMarker,
+  type ReviewRecord,
   type RunRecord,
 } from './markers'
 import { codePath, cut, fenceFor, inlineText, sanitizeModelText } from './text'
@@ -114,9 +115,13 @@ export function composeReview(
   ]
 
   const comments = kept.map(toComment)
+  const severities = Object.fromEntries(
+    anchored.map((p) => [placementFingerprint(p), p.finding.severity]),
+  )
   const marker = reviewMarker({
     runs: [input.run],
     fps: input.placements.map(placementFingerprint),
+    ...(anchored.length > 0 ? { sev: severities } : {}),
   })
   return {
     commitId: input.headSha,
@@ -131,7 +136,12 @@ export function composeReview(
  */
 export function placementFingerprint(placement: Placement): string {
   return placement.kind === 'inline'
-    ? fingerprint(placement.path, placement.side, placement.anchorText)
+    ? fingerprint(
+        placement.path,
+        placement.side,
+        placement.anchorText,
+        placement.occurrence,
+      )
     : bodyFingerprint(
         placement.path,
         placement.finding.line,
@@ -294,8 +304,7 @@ function oneLine(text: string): string {
  */
 export function amendedBody(
   body: string,
-  runs: readonly RunRecord[],
-  fps: readonly string[],
+  record: ReviewRecord,
   footer: string,
 ): string {
   const lines = body.trimEnd().split('\n')
@@ -304,5 +313,5 @@ export function amendedBody(
     .join('\n')
     .trimEnd()
     .replace(/\n*<sub>Re-(?:reviewed|run) [^\n]*<\/sub>$/, '')
-  return `${text}\n\n<sub>${footer}</sub>\n\n${reviewMarker({ runs, fps })}`
+  return `${text}\n\n<sub>${footer}</sub>\n\n${reviewMarker(record)}`
 }

@@ -44,13 +44,20 @@ export function promptLines(request: ChatRequest): PromptLine[] {
   return lines
 }
 
+/**
+ * A reviewer that flags every line matching a rule, or with `addedOnly`
+ * only the added ones, as a model told to focus on the change may.
+ */
 export function codeReviewer(
   rules: readonly Rule[],
+  { addedOnly = false }: { addedOnly?: boolean } = {},
 ): (request: ChatRequest) => ReplySpec {
+  const flags = (line: PromptLine) =>
+    addedOnly ? line.marker === '+' : line.marker !== '-'
   return (request) => {
     const comments = promptLines(request).flatMap((line) =>
       rules
-        .filter((rule) => line.marker !== '-' && rule.pattern.test(line.code))
+        .filter((rule) => flags(line) && rule.pattern.test(line.code))
         .map((rule) => ({
           path: line.path,
           line: line.line,

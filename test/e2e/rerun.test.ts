@@ -4,7 +4,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github'
-import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
+import {
+  startLlmEmulator,
+  type LlmEmulator,
+  type Responder,
+} from '../emulators/llm'
 import { codeReviewer } from './code-reviewer'
 import { listedFile } from '../helpers'
 import { runAction } from './harness'
@@ -13,6 +17,7 @@ const BASE = 'b'.repeat(40)
 const H1 = '1'.repeat(40)
 const H2 = '2'.repeat(40)
 const H3 = '3'.repeat(40)
+const H4 = '4'.repeat(40)
 
 const client = (lines: string[]) =>
   `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join('\n')}`
@@ -99,7 +104,7 @@ const rules = [
   },
 ]
 
-function event(action: string, head: string) {
+function event(action: string, head: string, number = 9) {
   const repository = {
     full_name: 'octo-org/app',
     private: false,
@@ -109,7 +114,7 @@ function event(action: string, head: string) {
     action,
     repository,
     pull_request: {
-      number: 9,
+      number,
       title: 'Add an API client',
       body: 'Adds a client.',
       draft: false,
@@ -120,13 +125,26 @@ function event(action: string, head: string) {
   }
 }
 
+// H4 fixes the fetch H1 added, and changes nothing else.
+const FIXED_H4 = CLIENT_H1.map((line) =>
+  line.replace('await fetch(url);', 'await fetchWithTimeout(url);'),
+)
+const sinceH1Fixed = [
+  listedFile(
+    CLIENT,
+    '@@ -14,1 +14,1 @@\n-      const res = await fetch(url);\n+      const res = await fetchWithTimeout(url);',
+  ),
+]
+
 let github: GitHubEmulator
 let deepseek: LlmEmulator
+let respond: Responder
 beforeEach(async () => {
   github = await startGitHubEmulator()
+  respond = codeReviewer(rules)
   deepseek = await startLlmEmulator({
     flavour: 'deepseek',
-    respond: codeReviewer(rules),
+    respond: (request) => respond(request),
   })
   github.addPullRequest({
     owner: 'octo-org',
@@ -140,8 +158,12 @@ beforeEach(async () => {
       { sha: H1, parents: [BASE] },
       { sha: H2, parents: [H1] },
       { sha: H3, parents: [BASE] },
+      { sha: H4, parents: [H1] },
     ],
-    compareFiles: { [`${H1}...${H2}`]: sinceH1 },
+    compareFiles: {
+      [`${H1}...${H2}`]: sinceH1,
+      [`${H1}...${H4}`]: sinceH1Fixed,
+    },
   })
 })
 afterEach(async () => {
@@ -152,10 +174,11 @@ async function runOn(
   action: string,
   head: string,
   inputs: Record<string, string> = {},
+  { exitCode = 0, number = 9 } = {},
 ) {
   const calls = deepseek.calls.length
   const run = await runAction({
-    event: event(action, head),
+    event: event(action, head, number),
     apiUrl: github.url,
     inputs: {
       'deepseek-api-key': 'test-key',
@@ -163,10 +186,11 @@ async function runOn(
       ...inputs,
     },
   })
-  expect(run.exitCode, run.stdout + run.stderr).toBe(0)
+  expect(run.exitCode, run.stdout + run.stderr).toBe(exitCode)
   const newCalls = deepseek.calls.slice(calls)
   return {
     run,
+    calls: newCalls.length,
     promptTokens: newCalls.reduce((sum, call) => sum + call.promptTokens, 0),
   }
 }
@@ -249,5 +273,112 @@ describe('runs after the first review', () => {
     expect(prompt).toContain('FILE: src/run.ts')
     expect(prompt).toContain('FILE: src/util.ts')
     expect(commentsAt(1)).toEqual(['src/run.ts:1'])
+  })
+})
+
+describe('fail-on across runs', () => {
+  it('a push that leaves a failing finding in place still fails the check', async () => {
+    // A reviewer that, like a model told to focus on the change, flags
+    // only added lines: the second run does not see the fetch again.
+    respond = codeReviewer(rules, { addedOnly: true })
+    const first = await runOn(
+      'opened',
+      H1,
+      { 'fail-on': 'major' },
+      { exitCode: 1 },
+    )
+    expect(first.run.stdout).toContain('1 finding is major or more severe')
+
+    github.setHead('octo-org', 'app', 9, H2, filesH2)
+    const second = await runOn(
+      'synchronize',
+      H2,
+      { 'fail-on': 'major' },
+      { exitCode: 1 },
+    )
+    expect(commentsAt(1)).toEqual([`${UTIL}:1`])
+    expect(second.run.stdout).toContain(
+      '1 finding is major or more severe (`fail-on: major`), 1 of them from ' +
+        'an earlier review whose code is still in the pull request',
+    )
+  })
+
+  it('a push that removes the failing code clears the check', async () => {
+    respond = codeReviewer(rules, { addedOnly: true })
+    await runOn('opened', H1, { 'fail-on': 'major' }, { exitCode: 1 })
+    github.setHead('octo-org', 'app', 9, H4, [
+      listedFile(CLIENT, client(FIXED_H4), { status: 'added' }),
+      filesH1[1]!,
+    ])
+    await runOn('synchronize', H4, { 'fail-on': 'major' }, { exitCode: 0 })
+  })
+})
+
+describe('a run that could not review every file', () => {
+  const BIG = 'src/big.ts'
+  // Long enough that, with the smallest prompt budget, it is split across
+  // calls.
+  const big = ['export const run = (code: string) => eval(code)'].concat(
+    Array.from(
+      { length: 60 },
+      (_, i) => `export const value${i} = compute(${i}, 'label ${i}')`,
+    ),
+  )
+
+  it('leaves the missed files to the next run on the same head', async () => {
+    github.addPullRequest({
+      owner: 'octo-org',
+      repo: 'app',
+      number: 10,
+      files: [filesH1[1]!, listedFile(BIG, client(big), { status: 'added' })],
+      pull: event('opened', H1, 10).pull_request,
+      repository: event('opened', H1, 10).repository,
+      commits: [
+        { sha: BASE, parents: [] },
+        { sha: H1, parents: [BASE] },
+      ],
+    })
+    const reviewer = codeReviewer(rules)
+    let failBig = true
+    respond = (request) => {
+      const parts = [BIG, UTIL].map((path) =>
+        request.prompt.includes(`FILE: ${path}`),
+      )
+      // Of the calls that show parts of the big file, only the one that
+      // also shows src/util.ts is answered.
+      if (failBig && parts[0] && !parts[1]) {
+        throw new Error('the emulated provider is down for this file')
+      }
+      return reviewer(request)
+    }
+    const inputs = { 'max-prompt-tokens': '2000' }
+
+    const first = await runOn('opened', H1, inputs, { number: 10 })
+    expect(first.run.summary).toContain('the model call failed')
+    expect(first.calls).toBeGreaterThan(1)
+    // The answered call's findings are posted; the eval, in a part whose
+    // call failed, is not found yet.
+    expect(github.reviewComments.map((c) => c.path)).toEqual([UTIL])
+    expect(first.run.summary).toMatch(
+      /src\/big\.ts`[^\n]*the model call failed/,
+    )
+
+    // Same head: the missed file is reviewed, and only it.
+    failBig = false
+    const second = await runOn('opened', H1, inputs, { number: 10 })
+    expect(second.run.summary).toContain('could not')
+    const prompts = deepseek.calls.slice(-second.calls).map((c) => c.prompt)
+    expect(prompts.every((prompt) => !prompt.includes(`FILE: ${UTIL}`))).toBe(
+      true,
+    )
+    expect(
+      github.reviewComments.map((c) => `${String(c.path)}:${String(c.line)}`),
+    ).toEqual([`${UTIL}:4`, `${BIG}:1`])
+
+    // Now that everything was reviewed, the same head is not paid twice.
+    const calls = deepseek.calls.length
+    const third = await runOn('opened', H1, inputs, { number: 10 })
+    expect(deepseek.calls).toHaveLength(calls)
+    expect(third.run.summary).toContain('was already reviewed')
   })
 })
