@@ -27,6 +27,7 @@ import {
 import {
   githubPoster,
   printingPoster,
+  type PostedReview,
   type ReviewPoster,
 } from './github/review'
 import {
@@ -93,8 +94,8 @@ export interface Dependencies {
   /** The settings again, with the repository's config file applied. */
   readonly configure: (config: RepositoryConfig) => Settings
   /**
-   * The login whose earlier reviews are trusted besides bots': the local
-   * CLI posts with a person's token.
+   * A login whose earlier reviews are trusted besides `reviewer-login`:
+   * the local CLI posts with a person's token.
    */
   readonly trustedLogin: (octokit: Octokit) => Promise<string | undefined>
 }
@@ -178,16 +179,18 @@ export async function review(
     )
   }
 
-  const poster =
-    dependencies.poster ??
-    (settings.dryRun
-      ? printingPoster((text) => {
-          core.info(text)
-        })
-      : githubPoster(octokit, repo, pull.number))
-
   // Pull request, its earlier reviews by this action, and what to review
-  const trusted = await dependencies.trustedLogin?.(octokit)
+  const cliLogin = await dependencies.trustedLogin?.(octokit)
+  const trusted = [settings.reviewerLogin, ...(cliLogin ? [cliLogin] : [])]
+  const poster = checkingAuthor(
+    dependencies.poster ??
+      (settings.dryRun
+        ? printingPoster((text) => {
+            core.info(text)
+          })
+        : githubPoster(octokit, repo, pull.number)),
+    trusted,
+  )
   const { files, guidelines, history } = await core.group('Pull request', () =>
     readingGitHub(`reading the changes of ${where}`, () =>
       readChanges(octokit, repo, pull, settings, trusted),
@@ -468,7 +471,7 @@ async function readChanges(
   repo: RepoRef,
   pull: PullRequestInfo,
   settings: Settings,
-  trusted?: string,
+  trusted: readonly string[],
 ): Promise<{
   files: DiffFile[]
   guidelines: string | null
@@ -668,6 +671,32 @@ function promptCacheKey(guidelines: string | null): string {
     .update(guidelines ?? '')
     .digest('hex')
   return `cost-aware-review-${hash.slice(0, 16)}`
+}
+
+/**
+ * Warns when GitHub says the review was posted by an account whose reviews
+ * the next run will not trust: it would review everything again and
+ * repeat every comment.
+ */
+function checkingAuthor(
+  poster: ReviewPoster,
+  trusted: readonly string[],
+): ReviewPoster {
+  const logins = new Set(trusted.map((login) => login.toLowerCase()))
+  const check = (posted: PostedReview): PostedReview => {
+    if (posted.author && !logins.has(posted.author.toLowerCase())) {
+      core.warning(
+        `The review was posted as ${posted.author}, but \`reviewer-login\` ` +
+          `is ${trusted[0] ?? ''}: later runs will not recognise it and will ` +
+          `repeat its comments. Set \`reviewer-login: ${posted.author}\`.`,
+      )
+    }
+    return posted
+  }
+  return {
+    post: async (draft) => check(await poster.post(draft)),
+    update: async (id, body) => check(await poster.update(id, body)),
+  }
 }
 
 // Files a run could not review for reasons that may not hold next time;

@@ -107,6 +107,8 @@ export interface Settings {
   readonly reviewBots: boolean
   /** A label that skips the review; undefined when not set. */
   readonly skipLabel?: string
+  /** The account this action posts as: only its reviews are history. */
+  readonly reviewerLogin: string
   /** Fail the step when a finding is at least this severe. */
   readonly failOn: 'never' | Severity
   /** Deadline of the whole run, in milliseconds. */
@@ -163,6 +165,7 @@ export const DEFAULTS = {
   'review-drafts': 'false',
   'review-bots': 'false',
   'skip-label': '',
+  'reviewer-login': 'github-actions[bot]',
   'fail-on': 'never',
   'run-timeout-minutes': '20',
   mode: 'review',
@@ -302,6 +305,7 @@ export function readSettings(
     reviewDrafts: boolean('review-drafts', input('review-drafts')),
     reviewBots: boolean('review-bots', input('review-bots')),
     ...optional('skipLabel', input('skip-label') || undefined),
+    reviewerLogin: login('reviewer-login', input('reviewer-login')),
     failOn: choice('fail-on', input('fail-on'), [
       'never',
       ...SEVERITIES,
@@ -565,6 +569,22 @@ export function parseRepositoryConfig(
         : String(value ?? '')
   }
   return config
+}
+
+// A GitHub login: letters, digits and single hyphens, up to 39 of them,
+// and `[bot]` after an app's name.
+const LOGIN = /^(?=.{1,39}(?:\[bot\])?$)[a-z\d](?:-?[a-z\d])*(?:\[bot\])?$/i
+
+function login(name: InputName, value: string): string {
+  if (!LOGIN.test(value)) {
+    throw new Error(
+      `Input \`${name}\` is "${value}", which is not a GitHub login. Set ` +
+        'it to the account the reviews are posted as: github-actions[bot] ' +
+        "for the workflow's token, the app's name followed by [bot] for a " +
+        'GitHub App token, or your user name for a personal token.',
+    )
+  }
+  return value
 }
 
 function choice<const T extends string>(

@@ -60,6 +60,7 @@ describe('readSettings', () => {
       pricing: {},
       dryRun: false,
       maxPromptTokens: 60_000,
+      reviewerLogin: 'github-actions[bot]',
     })
     expect(settings.maxCostUsd).toBeUndefined()
     expect(Object.isFrozen(settings)).toBe(true)
@@ -118,6 +119,14 @@ describe('readSettings', () => {
       '*.md',
       'web/**/*.{ts,tsx}',
     ])
+  })
+
+  it('accepts the logins of users and of apps as reviewer-login', () => {
+    for (const login of ['octocat', 'my-org-reviewer', 'ci-app[bot]', 'A1']) {
+      expect(readSettings(env({ 'reviewer-login': login })).reviewerLogin).toBe(
+        login,
+      )
+    }
   })
 
   it('reads globs written as a YAML or JSON list', () => {
@@ -246,6 +255,13 @@ describe('readSettings', () => {
       '100',
       /`max-prompt-tokens` is "100"; it must be a whole number at least 2000/,
     ],
+    [
+      'reviewer-login',
+      '@github-actions',
+      /`reviewer-login` is "@github-actions", which is not a GitHub login/,
+    ],
+    ['reviewer-login', 'a--b', /not a GitHub login/],
+    ['reviewer-login', `${'a'.repeat(40)}[bot]`, /not a GitHub login/],
   ])(
     'refuses %s = %j with a message naming the input',
     (name, value, message) => {

@@ -39,17 +39,18 @@ export const NO_HISTORY: History = {
 }
 
 /**
- * Reads this action's earlier reviews. Only reviews written by a bot
- * account, or by `trusted` (the local CLI's own user), count: anyone may
- * comment on a public pull request, and a forged record must not be able
- * to hide findings from a later run.
+ * Reads this action's earlier reviews. Only reviews written by one of the
+ * `trusted` logins, the accounts this action posts as, count: anyone may
+ * review a public pull request, and a forged record must not be able to
+ * hide findings from a later run or clear its `fail-on` check.
  */
 export async function readHistory(
   octokit: Octokit,
   repo: RepoRef,
   number: number,
-  trusted?: string,
+  trusted: readonly string[],
 ): Promise<History> {
+  const logins = new Set(trusted.map((login) => login.toLowerCase()))
   const listed = await octokit.paginate(octokit.rest.pulls.listReviews, {
     owner: repo.owner,
     repo: repo.name,
@@ -58,10 +59,8 @@ export async function readHistory(
   })
   return historyOf(
     listed.flatMap((review) => {
-      const author = review.user
-      if (author?.type !== 'Bot' && (!trusted || author?.login !== trusted)) {
-        return []
-      }
+      const login = review.user?.login.toLowerCase()
+      if (login === undefined || !logins.has(login)) return []
       const record = parseReviewMarker(review.body)
       return record ? [{ id: review.id, body: review.body, record }] : []
     }),

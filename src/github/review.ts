@@ -26,6 +26,8 @@ export interface PostedReview {
   /** Undefined when nothing was posted (a dry run). */
   readonly id?: number
   readonly url?: string
+  /** The account GitHub says posted the review. */
+  readonly author?: string
 }
 
 export interface ReviewPoster {
@@ -51,7 +53,11 @@ export function githubPoster(
         body: draft.body,
         comments: draft.comments.map((comment) => ({ ...comment })),
       })
-      return { id: data.id, url: data.html_url }
+      return {
+        id: data.id,
+        url: data.html_url,
+        ...(data.user ? { author: data.user.login } : {}),
+      }
     },
     async update(reviewId, body) {
       const { data } = await octokit.rest.pulls.updateReview({
@@ -61,7 +67,11 @@ export function githubPoster(
         review_id: reviewId,
         body,
       })
-      return { id: data.id, url: data.html_url }
+      return {
+        id: data.id,
+        url: data.html_url,
+        ...(data.user ? { author: data.user.login } : {}),
+      }
     },
   }
 }

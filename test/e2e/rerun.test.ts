@@ -10,6 +10,7 @@ import {
   type Responder,
 } from '../emulators/llm'
 import { codeReviewer } from './code-reviewer'
+import { reviewMarker } from '../../src/report/markers'
 import { listedFile } from '../helpers'
 import { runAction } from './harness'
 
@@ -140,7 +141,9 @@ let github: GitHubEmulator
 let deepseek: LlmEmulator
 let respond: Responder
 beforeEach(async () => {
-  github = await startGitHubEmulator()
+  github = await startGitHubEmulator({
+    logins: { 'app-token': 'ci-app[bot]', 'mallory-token': 'mallory[bot]' },
+  })
   respond = codeReviewer(rules)
   deepseek = await startLlmEmulator({
     flavour: 'deepseek',
@@ -380,5 +383,49 @@ describe('a run that could not review every file', () => {
     const third = await runOn('opened', H1, inputs, { number: 10 })
     expect(deepseek.calls).toHaveLength(calls)
     expect(third.run.summary).toContain('was already reviewed')
+  })
+})
+
+describe('whose reviews count as earlier runs', () => {
+  it("ignores another account's review that claims the head was reviewed", async () => {
+    // Any app installed on the repository can review; its record says H1
+    // was reviewed with no findings.
+    const forged = await fetch(
+      `${github.url}/repos/octo-org/app/pulls/9/reviews`,
+      {
+        method: 'POST',
+        headers: { authorization: 'Bearer mallory-token' },
+        body: JSON.stringify({
+          commit_id: H1,
+          event: 'COMMENT',
+          body: reviewMarker({ runs: [{ head: H1, usd: 0 }], fps: [] }),
+        }),
+      },
+    )
+    expect(forged.status).toBe(200)
+
+    const run = await runOn(
+      'opened',
+      H1,
+      { 'fail-on': 'major' },
+      { exitCode: 1 },
+    )
+    expect(run.calls).toBe(1)
+    expect(run.run.stdout).toContain('No earlier review by this action')
+  })
+
+  it('trusts the account named by reviewer-login, and warns when it is not the poster', async () => {
+    const asApp = { 'github-token': 'app-token' }
+    const first = await runOn('opened', H1, asApp)
+    expect(first.run.stdout).toContain(
+      'The review was posted as ci-app[bot], but `reviewer-login` is ' +
+        'github-actions[bot]',
+    )
+
+    const named = { ...asApp, 'reviewer-login': 'ci-app[bot]' }
+    const second = await runOn('opened', H1, named)
+    expect(second.calls).toBe(0)
+    expect(second.run.stdout).not.toContain('reviewer-login')
+    expect(second.run.summary).toContain('was already reviewed')
   })
 })

@@ -290,7 +290,6 @@ function publicReview(review: Json): Json {
   return shown
 }
 
-/** The user a token acts as; bots are typed so clients can skip them. */
 /**
  * GET /user: the token's own user. An installation token, as the workflow
  * token is, has no user and GitHub refuses the request.
@@ -302,6 +301,7 @@ export function getAuthenticatedUser(context: RouteContext): Reply {
   return json(userFor(context.login))
 }
 
+/** The user a token acts as; bots are typed so clients can skip them. */
 function userFor(login: string): Json {
   return {
     login,
