@@ -197,7 +197,12 @@ class Runner {
     call: PromptCall,
     cap = outputCap(endpoint, this.options),
   ): Promise<Attempt | undefined> {
-    const reservation = this.#budget.reserve(endpoint, call, cap, this.options)
+    const reservation = await this.#budget.reserve(
+      endpoint,
+      call,
+      cap,
+      this.options,
+    )
     if (!reservation) {
       this.#halt(
         'budget',
@@ -249,15 +254,25 @@ interface Reservation {
   readonly usd: number
 }
 
+// The prompt's size is estimated with a tokenizer that may not be the
+// provider's, and chat templates add tokens of their own: the worst case
+// allows this much more.
+const PROMPT_MARGIN = { factor: 1.05, tokens: 200 }
+
 /**
  * Money spent and money held for requests in flight. A request's worst
- * case (no cache hit, the whole output cap) is held until it settles; when
- * the budget cannot cover the cap, the cap is lowered to what it can
- * cover, down to a floor below which the request is not made.
+ * case (a larger prompt than estimated, none of it cached, all of it
+ * written to the cache where that costs more, the whole output cap) is
+ * held until it settles; when the budget cannot cover the cap, the cap is
+ * lowered to what it can cover, down to a floor below which the request
+ * is not made. Requests in flight usually cost far less than is held for
+ * them, so a request that does not fit waits for them before giving up.
  */
 class Budget {
   #spent = 0
   #held = 0
+  #inFlight = 0
+  #settled: Array<() => void> = []
 
   constructor(readonly limit: number | undefined) {}
 
@@ -265,40 +280,67 @@ class Budget {
     return (this.limit ?? Infinity) - this.#spent - this.#held
   }
 
-  reserve(
+  async reserve(
     endpoint: ModelEndpoint,
     call: PromptCall,
     cap: number,
     options: CallsOptions,
-  ): Reservation | undefined {
+  ): Promise<Reservation | undefined> {
     const price = findPrice(endpoint.model, options.pricing)
-    if (this.limit === undefined || !price)
-      return { maxOutputTokens: cap, usd: 0 }
+    for (;;) {
+      const reservation =
+        this.limit === undefined || !price
+          ? { maxOutputTokens: cap, usd: 0 }
+          : this.#tryReserve(price, call, cap)
+      if (reservation) {
+        this.#held += reservation.usd
+        this.#inFlight++
+        return reservation
+      }
+      if (this.#inFlight === 0) return undefined
+      await new Promise<void>((resolve) => this.#settled.push(resolve))
+    }
+  }
+
+  /** The reservation the budget allows now, if any; nothing held yet. */
+  #tryReserve(
+    price: ModelPrice,
+    call: PromptCall,
+    cap: number,
+  ): Reservation | undefined {
     const at = new Date()
+    const promptTokens = Math.ceil(
+      call.estimatedTokens * PROMPT_MARGIN.factor + PROMPT_MARGIN.tokens,
+    )
     const worst = (outputTokens: number): number =>
-      costOf(
-        {
-          inputTokens: call.estimatedTokens,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens,
-          reasoningTokens: 0,
-        },
-        price,
-        at,
-      ).usd
+      Math.max(
+        ...[0, promptTokens].map(
+          (cacheWriteTokens) =>
+            costOf(
+              {
+                inputTokens: promptTokens,
+                cachedInputTokens: 0,
+                cacheWriteTokens,
+                outputTokens,
+                reasoningTokens: 0,
+              },
+              price,
+              at,
+            ).usd,
+        ),
+      )
     const perOutputToken = worst(1) - worst(0)
     const affordable = Math.floor((this.left() - worst(0)) / perOutputToken)
     const maxOutputTokens = Math.min(cap, affordable)
     if (maxOutputTokens < MIN_OUTPUT_TOKENS) return undefined
-    const usd = worst(maxOutputTokens)
-    this.#held += usd
-    return { maxOutputTokens, usd }
+    return { maxOutputTokens, usd: worst(maxOutputTokens) }
   }
 
   settle(reservation: Reservation, usd: number): void {
     this.#held -= reservation.usd
     this.#spent += usd
+    this.#inFlight--
+    for (const wake of this.#settled.splice(0)) wake()
   }
 }
 

@@ -1,0 +1,115 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { describe, expect, it, vi } from 'vitest'
+import { costOf } from '../../src/cost/cost'
+import { findPrice } from '../../src/cost/prices'
+import type { ModelClient, ModelEndpoint } from '../../src/llm/client'
+import { runCalls, type LaneCall } from '../../src/llm/calls'
+import type { PromptCall } from '../../src/prompt/build'
+import type { Lane } from '../../src/route'
+
+vi.mock('@actions/core', () => ({ info: vi.fn(), warning: vi.fn() }))
+
+const endpoint: ModelEndpoint = {
+  provider: 'openai',
+  model: 'gpt-5',
+  baseUrl: 'http://127.0.0.1:9/v1',
+  modelInput: 'openai-model',
+}
+const lane: Lane = {
+  kind: 'default',
+  endpoint,
+  privacy: 'private',
+  files: [],
+}
+// A large prompt, so that its worst case is mostly input.
+const ESTIMATED_TOKENS = 200_000
+const work: LaneCall[] = ['a', 'b', 'c', 'd'].map((name) => ({
+  lane,
+  call: {
+    messages: [],
+    paths: [`src/${name}.ts`],
+    estimatedTokens: ESTIMATED_TOKENS,
+  } satisfies PromptCall,
+}))
+
+// What each call really uses: the prompt mostly cached, a short reply.
+const USED = {
+  inputTokens: ESTIMATED_TOKENS,
+  cachedInputTokens: ESTIMATED_TOKENS - 2_000,
+  cacheWriteTokens: 0,
+  outputTokens: 800,
+  reasoningTokens: 0,
+}
+
+function slowClient(): ModelClient & { caps: number[] } {
+  const caps: number[] = []
+  return {
+    caps,
+    async review(_call, limits) {
+      caps.push(limits?.maxOutputTokens ?? 0)
+      const startedAt = new Date()
+      await sleep(30)
+      return {
+        usage: USED,
+        model: 'gpt-5',
+        startedAt,
+        durationMs: 30,
+        reply: { summary: '', findings: [], rejected: [] },
+      }
+    },
+  }
+}
+
+const price = findPrice('gpt-5', {})!
+const worstInput = costOf(
+  { ...USED, cachedInputTokens: 0, outputTokens: 0 },
+  price,
+  new Date(),
+).usd
+const actual = costOf(USED, price, new Date()).usd
+
+describe('runCalls under max-cost-usd', () => {
+  it('waits for calls in flight to settle instead of dropping the next', async () => {
+    // Room for one call's worst case at a time, and for all four calls'
+    // real cost.
+    const budget = 1.6 * worstInput
+    expect(4 * actual).toBeLessThan(budget)
+    const client = slowClient()
+    const report = await runCalls(work, {
+      clientFor: () => client,
+      fallbackFor: () => undefined,
+      pricing: {},
+      thinking: false,
+      parallel: 4,
+      maxCostUsd: budget,
+    })
+    expect(report.overBudget).toEqual([])
+    expect(report.outcomes.map((outcome) => outcome.call.paths[0])).toEqual([
+      'src/a.ts',
+      'src/b.ts',
+      'src/c.ts',
+      'src/d.ts',
+    ])
+  })
+
+  it('holds a margin over the estimate: a call whose estimate just fits is not made', async () => {
+    // The budget covers the estimated prompt and the smallest reply, but
+    // not a prompt 5% larger than estimated.
+    const floor = costOf(
+      { ...USED, cachedInputTokens: 0, outputTokens: 1024 },
+      price,
+      new Date(),
+    ).usd
+    const client = slowClient()
+    const report = await runCalls(work.slice(0, 1), {
+      clientFor: () => client,
+      fallbackFor: () => undefined,
+      pricing: {},
+      thinking: false,
+      parallel: 1,
+      maxCostUsd: floor * 1.01,
+    })
+    expect(client.caps).toEqual([])
+    expect(report.overBudget).toEqual(['src/a.ts'])
+  })
+})
