@@ -42,7 +42,7 @@ import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { postingError, publish, type Published } from './publish'
 import { lineFingerprints } from './report/markers'
-import { runNotes } from './report/notes'
+import { runNotes, unlistedNote } from './report/notes'
 import {
   annotate,
   costLine,
@@ -118,8 +118,14 @@ export async function review(
   }
 
   const repo: RepoRef = event.repository
+  // The repository config may move the deadline; GitHub requests read it
+  // when they start, and have a while after it to post what was reviewed.
+  let deadline = new Date(started + settings.runTimeoutMs)
   const octokit =
-    dependencies.octokit ?? createOctokit(settings.githubToken, settings.apiUrl)
+    dependencies.octokit ??
+    createOctokit(settings.githubToken, settings.apiUrl, {
+      until: () => deadline.getTime() + POSTING_GRACE_MS,
+    })
   // The local CLI's event names only the number; a runner's has it all.
   const { number } = event.pullRequest
   const where = `${repo.owner}/${repo.name}#${number}`
@@ -158,7 +164,7 @@ export async function review(
       `Settings from ${CONFIG_PATH} at ${pull.baseSha.slice(0, 7)} applied`,
     )
   }
-  const deadline = new Date(started + settings.runTimeoutMs)
+  deadline = new Date(started + settings.runTimeoutMs)
 
   // Route
   const route = await core.group('Route', async () => {
@@ -566,7 +572,7 @@ async function finishWithoutModel(
         placements: [],
         statuses: scope.statuses,
         scope: scope.description,
-        notes: [],
+        notes: unlistedNote(pull, scope),
         costLine: line,
         run: { head: pull.headSha, usd: 0, found: found.counts },
       },
@@ -582,10 +588,11 @@ async function finishWithoutModel(
     statuses: scope.statuses,
     scope: scope.description,
     review: reviewOutcome(published, settings),
-    notes: ['No model was called: 0 tokens, $0.'],
+    notes: [...unlistedNote(pull, scope), 'No model was called: 0 tokens, $0.'],
     spentBeforeUsd: history.spentUsd,
   })
   setOutputs(route, cost, published)
+  for (const note of unlistedNote(pull, scope)) core.warning(note)
   failOn(settings, found.counts, found.carried)
 }
 
@@ -698,6 +705,10 @@ function checkingAuthor(
     update: async (id, body) => check(await poster.update(id, body)),
   }
 }
+
+// After the deadline stops the model calls, GitHub requests may still run
+// this long: enough to post the review of what was done.
+const POSTING_GRACE_MS = 120_000
 
 // Files a run could not review for reasons that may not hold next time;
 // the next run on the same head reviews them instead of stopping.

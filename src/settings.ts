@@ -27,6 +27,8 @@ export interface PullRequestInfo {
   /** True when GitHub marks the author as a bot (Dependabot, Renovate, ...). */
   readonly authorIsBot: boolean
   readonly labels: readonly string[]
+  /** How many files GitHub says the pull request changes, when it says. */
+  readonly changedFiles?: number
 }
 
 export interface RepositoryInfo {
@@ -512,6 +514,10 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
     labels: (Array.isArray(pull.labels) ? pull.labels : [])
       .map((label) => asRecord(label).name)
       .filter((name): name is string => typeof name === 'string'),
+    ...optional(
+      'changedFiles',
+      typeof pull.changed_files === 'number' ? pull.changed_files : undefined,
+    ),
   }
 }
 

@@ -18,6 +18,14 @@ export async function readingGitHub<T>(
 }
 
 export function githubFailure(error: unknown, doing: string): Error {
+  if (timedOut(error)) {
+    return new Error(
+      `GitHub did not answer in time while ${doing}. Re-run the job; if ` +
+        'it persists, see githubstatus.com, or raise `run-timeout-minutes` ' +
+        'if the run reached it.',
+      { cause: error },
+    )
+  }
   const status = statusOf(error)
   const message = error instanceof Error ? error.message : String(error)
   return new Error(
@@ -25,6 +33,14 @@ export function githubFailure(error: unknown, doing: string): Error {
       hint(status),
     { cause: error },
   )
+}
+
+/** A request given up by its time limit, after Octokit's retries. */
+function timedOut(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.name === 'TimeoutError') return true
+  }
+  return false
 }
 
 function hint(status: number | undefined): string {

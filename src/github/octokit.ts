@@ -1,10 +1,12 @@
 /**
  * The one place the GitHub client is assembled: REST methods and pagination
  * from @actions/github (which also honours the runner's proxy settings),
- * plus retries and GitHub's primary and secondary rate limits.
+ * plus retries, GitHub's primary and secondary rate limits, and time
+ * limits, so that a request GitHub never answers cannot hold the job.
  */
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
+import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 
@@ -17,13 +19,49 @@ const MAX_WAIT_SECONDS = 120
 /** The client type: REST methods and pagination. */
 export type Octokit = ReturnType<typeof getOctokit>
 
+export interface TimeLimits {
+  /** How long one attempt may wait for GitHub's answer, in milliseconds. */
+  readonly requestTimeoutMs?: number
+  /** When, in epoch milliseconds, every request gives up. */
+  readonly until?: () => number
+  /** The unit of the waits between retries: 1, 4, then 9 of them. */
+  readonly retryUnitMs?: number
+}
+
+// GitHub answers API requests within seconds, and itself gives up on a
+// request after ten; a minute is room for a slow network.
+const REQUEST_TIMEOUT_MS = 60_000
+
 /** Builds the client for the REST API at `baseUrl` (GITHUB_API_URL). */
-export function createOctokit(token: string, baseUrl: string): Octokit {
+export function createOctokit(
+  token: string,
+  baseUrl: string,
+  limits: TimeLimits = {},
+): Octokit {
+  const timeout = limits.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  // The runner's proxy-aware fetch, given a time limit per attempt: a
+  // retry starts with a fresh one, the run's deadline stays.
+  const proxyFetch = (defaults.request?.fetch ?? fetch) as typeof fetch
+  const limitedFetch: typeof fetch = (url, init) => {
+    const signals = [AbortSignal.timeout(timeout)]
+    if (init?.signal) signals.push(init.signal)
+    if (limits.until) {
+      signals.push(
+        AbortSignal.timeout(Math.max(0, limits.until() - Date.now())),
+      )
+    }
+    return proxyFetch(url, { ...init, signal: AbortSignal.any(signals) })
+  }
   return getOctokit(
     token,
     {
       baseUrl,
-      retry: { doNotRetry: NEVER_RETRIED },
+      // Replacing `request` drops the runner's defaults; keep its agent.
+      request: { ...defaults.request, fetch: limitedFetch },
+      retry: {
+        doNotRetry: NEVER_RETRIED,
+        retryAfterBaseValue: limits.retryUnitMs ?? 1000,
+      },
       throttle: {
         onRateLimit: (retryAfter, options, _octokit, retryCount) =>
           waitOrGiveUp('rate limit', retryAfter, options, retryCount),

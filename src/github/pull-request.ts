@@ -167,5 +167,6 @@ export async function fetchPullRequest(
     author: data.user.login,
     authorIsBot: data.user.type === 'Bot',
     labels: data.labels.map((label) => label.name),
+    changedFiles: data.changed_files,
   }
 }

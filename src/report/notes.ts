@@ -9,6 +9,29 @@ import type { ReviewScope } from '../scope'
 import type { PullRequestInfo } from '../settings'
 import { cut } from './text'
 
+// The files endpoint lists at most this many files of a pull request.
+const LISTED_FILES = 3000
+
+/**
+ * The files of the pull request GitHub did not list, so that none was
+ * seen: a note when there are any.
+ */
+export function unlistedNote(
+  pull: PullRequestInfo,
+  scope: ReviewScope,
+): string[] {
+  const listed = scope.statuses.length
+  const changed = pull.changedFiles ?? 0
+  if (listed < LISTED_FILES || changed <= listed) return []
+  const count = (n: number): string => n.toLocaleString('en-US')
+  return [
+    `GitHub lists only the first ${count(LISTED_FILES)} files of a pull ` +
+      `request, and this one changes ${count(changed)}: ` +
+      `${count(changed - listed)} were not reviewed. Split the pull request ` +
+      'to have them reviewed.',
+  ]
+}
+
 /** What the reader should know about this run, in the review and summary. */
 export function runNotes(
   pull: PullRequestInfo,
@@ -19,7 +42,7 @@ export function runNotes(
   withheld: readonly string[],
   outcomes: readonly CallOutcome[],
 ): string[] {
-  const notes: string[] = []
+  const notes: string[] = [...unlistedNote(pull, scope)]
   const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
   if (attempts.length > 0) {
     notes.push(

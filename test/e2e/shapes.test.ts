@@ -211,4 +211,24 @@ describe('every kind of diff in one pull request', () => {
     expect(result.github.rejections).toEqual([])
     expect(result.run.summary).toContain('Files: 3000 reviewed, 0 not reviewed')
   })
+
+  it('says how many files GitHub did not list past 3,000', async () => {
+    const files = Array.from({ length: 3004 }, (_, n) =>
+      n === 0
+        ? entry('src/app.ts', 'modified', '@@ -1 +1 @@\n-a\n+b')
+        : entry(`gen/file${n}.ts`, 'added', `@@ -0,0 +1 @@\n+x${n}`),
+    )
+    const result = await reviewSynthetic({
+      files,
+      inputs: { exclude: 'gen/**' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
+    const note =
+      'GitHub lists only the first 3,000 files of a pull request, and this ' +
+      'one changes 3,004: 4 were not reviewed.'
+    expect(result.run.stdout).toContain(`::warning::${note}`)
+    expect(result.run.summary).toContain(note)
+    expect(result.review?.body).toContain(note)
+  })
 })

@@ -25,6 +25,8 @@ export interface SyntheticPr {
   >
   readonly title?: string
   readonly body?: string
+  /** The event's `changed_files`; by default, how many files there are. */
+  readonly changedFiles?: number
   readonly private?: boolean
   /** The event's visibility; null leaves both `private` and `visibility` out. */
   readonly visibility?: 'public' | 'private' | 'internal' | null
@@ -68,7 +70,13 @@ export interface SyntheticRun {
 export function pullRequestEvent(
   pr: Pick<
     SyntheticPr,
-    'title' | 'body' | 'private' | 'visibility' | 'action' | 'draft'
+    | 'title'
+    | 'body'
+    | 'private'
+    | 'visibility'
+    | 'action'
+    | 'draft'
+    | 'changedFiles'
   >,
 ) {
   const visibility =
@@ -97,12 +105,18 @@ export function pullRequestEvent(
       user: { login: 'octocat', type: 'User' },
       head: { sha: HEAD_SHA, ref: 'feature', repo: repository },
       base: { sha: BASE_SHA, ref: 'main', repo: repository },
+      ...(pr.changedFiles !== undefined
+        ? { changed_files: pr.changedFiles }
+        : {}),
     },
   }
 }
 
 export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
-  const event = pullRequestEvent(pr)
+  const event = pullRequestEvent({
+    ...pr,
+    changedFiles: pr.changedFiles ?? pr.files.length,
+  })
   const respond = scriptedReviewer(() =>
     (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding })),
   )

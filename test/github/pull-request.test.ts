@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { readingGitHub } from '../../src/github/errors'
 import { createOctokit } from '../../src/github/octokit'
 import {
   listFiles,
@@ -133,5 +134,39 @@ describe('posting the review', () => {
       event: 'COMMENT',
       commit_id: 'h'.repeat(40),
     })
+  })
+})
+
+describe('time limits', () => {
+  it('gives up on an attempt GitHub never answers, and retries afresh', async () => {
+    github.inject({ path: /\/repos\/octo-org\/sample-repo$/, hang: true })
+    const client = createOctokit('ghs_test', github.url, {
+      requestTimeoutMs: 300,
+      retryUnitMs: 10,
+    })
+    expect(await readVisibility(client, repo)).toBe('public')
+  })
+
+  it('fails every request once the run is out of time, saying so', async () => {
+    github.inject({
+      path: /\/repos\/octo-org\/sample-repo$/,
+      hang: true,
+      times: 10,
+    })
+    const deadline = Date.now() + 500
+    const client = createOctokit('ghs_test', github.url, {
+      until: () => deadline,
+      retryUnitMs: 10,
+    })
+    const started = Date.now()
+    await expect(
+      readingGitHub('reading the visibility', () =>
+        readVisibility(client, repo),
+      ),
+    ).rejects.toThrow(
+      /^GitHub did not answer in time while reading the visibility\. Re-run/,
+    )
+    // Well before the per-attempt minute: the deadline ended it.
+    expect(Date.now() - started).toBeLessThan(30_000)
   })
 })
