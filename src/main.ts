@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto'
 import * as core from '@actions/core'
 import { buildCostReport } from './cost/ledger'
-import { placeFindings, type Placement } from './diff/anchor'
+import { placeFindings } from './diff/anchor'
 import type { DiffFile } from './diff/model'
 import { parseFile } from './diff/parse'
 import { chosenTotal, estimateRoutes } from './estimate'
-import { countSeverities, type Severity } from './findings'
+import { SEVERITIES } from './findings'
 import { failOn, isForkPullRequest, skipReason } from './gate'
 import { readingGitHub } from './github/errors'
 import { readHistory, type History } from './github/history'
@@ -35,13 +35,13 @@ import {
   type ModelClient,
   type ModelEndpoint,
 } from './llm/client'
-import { runCalls, type LaneCall } from './llm/calls'
+import { reviewedPaths, runCalls, type LaneCall } from './llm/calls'
 import { promptBudget } from './llm/providers'
 import { planCalls, type Plan, type PromptContext } from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { postingError, publish, type Published } from './publish'
-import { lineFingerprints } from './report/markers'
+import type { RunRecord } from './report/markers'
 import { runNotes, unlistedNote } from './report/notes'
 import {
   annotate,
@@ -52,7 +52,6 @@ import {
   usdOf,
   writeSummary,
 } from './report/outputs'
-import { placementFingerprint } from './report/review-body'
 import { formatUsd } from './report/text'
 import {
   assignLanes,
@@ -65,6 +64,7 @@ import {
 import { decideScope, type ReviewScope } from './scope'
 import { redactFile, redactPullRequest } from './redact'
 import { selectFiles, settleStatuses, type SkipReason } from './select'
+import { carryForward, StandingFindings, type Verdict } from './standing'
 import {
   parseRepositoryConfig,
   readSettings,
@@ -205,6 +205,7 @@ export async function review(
   if (
     history.lastRun?.head === pull.headSha &&
     !history.lastRun.missed?.length &&
+    !history.lastRun.missedMore &&
     !settings.reviewAgain &&
     settings.mode === 'review'
   ) {
@@ -228,6 +229,7 @@ export async function review(
       ...(lastHead ? { lastHead } : {}),
       ...(comparison ? { comparison } : {}),
       ...(history.lastRun?.missed ? { missed: history.lastRun.missed } : {}),
+      missedMore: history.lastRun?.missedMore === 1,
     })
     core.info(decided.description)
     for (const status of decided.statuses) {
@@ -240,9 +242,12 @@ export async function review(
 
   // Anchored against what the model saw, so quotes of redacted lines match.
   const seenFiles = files.map((file) => redactFile(file).value)
+  const earlier = new StandingFindings(
+    carryForward(history.lastRun?.standing ?? [], scope.moves, seenFiles),
+  )
   if (scope.files.length === 0) {
     await finishWithoutModel(settings, pull, route, scope, history, poster, {
-      found: standing(history, seenFiles, []),
+      earlier,
     })
     return
   }
@@ -330,31 +335,23 @@ export async function review(
       outcome.result.reply ? outcome.call.paths : [],
     ),
   )
-  const unanswered = new Set([
-    ...outcomes.flatMap((outcome) =>
-      outcome.result.reply ? [] : outcome.call.paths,
-    ),
-    ...overBudget,
-    ...outOfTime,
-  ])
+  const reviewed = reviewedPaths(outcomes, [...overBudget, ...outOfTime])
   const placements = placeFindings(
     outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
     seenFiles,
     answeredPaths,
     // Removed lines of an incremental diff are numbered in the last
     // reviewed head, not in the base GitHub anchors LEFT comments to.
-    { left: scope.kind === 'full' },
+    { left: (path) => scope.whole.has(path) },
   )
   const statuses = settleStatuses(scope.statuses, {
-    reviewed: new Set(
-      [...answeredPaths].filter((path) => !unanswered.has(path)),
-    ),
+    reviewed,
     withheld: lanes.withheld,
     tooLarge: tooLarge.map((part) => part.path),
     overBudget,
     outOfTime,
   })
-  const found = standing(history, seenFiles, placements)
+  const verdict = earlier.with(placements)
   const missed = statuses.flatMap((status) =>
     status.reason && RETRIED.has(status.reason) ? [status.path] : [],
   )
@@ -368,6 +365,7 @@ export async function review(
       outOfTime,
       lanes.withheld,
       outcomes,
+      reviewed,
     ),
   ]
   const cost = buildCostReport(
@@ -403,11 +401,11 @@ export async function review(
             run: {
               head: pull.headSha,
               ...usdOf(cost),
-              found: found.counts,
-              ...(missed.length > 0 ? { missed } : {}),
+              ...recordOf(verdict, missed),
             },
           },
           history,
+          earlier,
           `Re-reviewed ${pull.headSha.slice(0, 7)}: no new findings. ` +
             costLine(route, cost, history),
         ),
@@ -469,7 +467,7 @@ export async function review(
     throw new Error('Every model call failed; see the job summary.')
   }
   for (const note of notes) core.warning(note)
-  failOn(settings, found.counts, found.carried)
+  failOn(settings, verdict.counts, verdict.carried)
 }
 
 async function readChanges(
@@ -552,8 +550,9 @@ async function finishWithoutModel(
   scope: ReviewScope,
   history: History,
   poster: ReviewPoster,
-  { found }: { found: Standing },
+  { earlier }: { earlier: StandingFindings },
 ): Promise<void> {
+  const verdict = earlier.with([])
   const reason =
     scope.kind === 'incremental'
       ? 'nothing to review: no reviewed file changed since the last review'
@@ -574,9 +573,10 @@ async function finishWithoutModel(
         scope: scope.description,
         notes: unlistedNote(pull, scope),
         costLine: line,
-        run: { head: pull.headSha, usd: 0, found: found.counts },
+        run: { head: pull.headSha, usd: 0, ...recordOf(verdict, []) },
       },
       history,
+      earlier,
       `Re-reviewed ${pull.headSha.slice(0, 7)}: ${reason}. ${line}`,
     ),
   )
@@ -593,7 +593,7 @@ async function finishWithoutModel(
   })
   setOutputs(route, cost, published)
   for (const note of unlistedNote(pull, scope)) core.warning(note)
-  failOn(settings, found.counts, found.carried)
+  failOn(settings, verdict.counts, verdict.carried)
 }
 
 /**
@@ -614,6 +614,7 @@ async function finishAlreadyReviewed(
     '`review-again: true` to review it anew'
   core.info(capitalise(reason))
   const cost = buildCostReport([], settings.pricing)
+  const last = history.lastRun
   const published = await core.group('Review', () =>
     publish(
       poster,
@@ -628,10 +629,12 @@ async function finishAlreadyReviewed(
         run: {
           head: pull.headSha,
           usd: 0,
-          ...(history.lastRun?.found ? { found: history.lastRun.found } : {}),
+          ...(last?.found ? { found: last.found } : {}),
+          ...(last?.standing ? { standing: last.standing } : {}),
         },
       },
       history,
+      new StandingFindings(last?.standing ?? []),
       `Re-run at ${head}: already reviewed, no model called, $0. ` +
         `All runs on this pull request: ${formatUsd(history.spentUsd)}.`,
     ),
@@ -718,35 +721,28 @@ const RETRIED: ReadonlySet<SkipReason> = new Set([
   'out-of-time',
 ])
 
-interface Standing {
-  /** The findings `fail-on` weighs, by severity. */
-  readonly counts: Partial<Record<Severity, number>>
-  /** How many of them earlier runs made. */
-  readonly carried: Partial<Record<Severity, number>>
-}
+// A review's record must leave room for its text: past these, the record
+// keeps the most severe findings and says the list of missed files was cut.
+const MAX_STANDING = 200
+const MAX_MISSED_CHARS = 10_000
 
-/**
- * The findings that stand at this head: this run's, and earlier runs'
- * inline findings whose code is still in the diff. A review of only the
- * new commits does not see those again, and an unrelated push must not
- * clear a required check they failed.
- */
-function standing(
-  history: History,
-  files: readonly DiffFile[],
-  placements: readonly Placement[],
-): Standing {
-  const own = new Set(placements.map(placementFingerprint))
-  const present = lineFingerprints(files)
-  const carried = [...history.severities].flatMap(([print, severity]) =>
-    present.has(print) && !own.has(print) ? [severity] : [],
-  )
+/** What a run's record keeps of its verdict and of the files it missed. */
+function recordOf(
+  verdict: Verdict,
+  missed: readonly string[],
+): Pick<RunRecord, 'found' | 'standing' | 'missed' | 'missedMore'> {
+  const standing = [...verdict.standing]
+    .sort((a, b) => SEVERITIES.indexOf(a.v) - SEVERITIES.indexOf(b.v))
+    .slice(0, MAX_STANDING)
+  const kept = JSON.stringify(missed).length <= MAX_MISSED_CHARS
   return {
-    counts: countSeverities([
-      ...placements.map((placement) => placement.finding.severity),
-      ...carried,
-    ]),
-    carried: countSeverities(carried),
+    found: verdict.counts,
+    ...(standing.length > 0 ? { standing } : {}),
+    ...(missed.length > 0
+      ? kept
+        ? { missed }
+        : { missedMore: 1 as const }
+      : {}),
   }
 }
 

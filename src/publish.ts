@@ -6,16 +6,16 @@
  * that one bad anchor never costs the whole review.
  */
 import * as core from '@actions/core'
-import { normaliseCode, type InlinePlacement } from './diff/anchor'
+import type { InlinePlacement } from './diff/anchor'
 import type { History } from './github/history'
 import { statusOf } from './github/pull-request'
 import type { PostedReview, ReviewPoster } from './github/review'
 import {
   amendedBody,
   composeReview,
-  placementFingerprint,
   type ReviewInput,
 } from './report/review-body'
+import type { StandingFindings } from './standing'
 
 export interface Published extends PostedReview {
   readonly action: 'posted' | 'amended'
@@ -43,28 +43,21 @@ export async function publish(
   poster: ReviewPoster,
   input: Omit<ReviewInput, 'alreadyPosted'>,
   history: History,
+  earlier: StandingFindings,
   footer: string,
 ): Promise<Published> {
-  // Not posted before, and once only: calls that share context can report
-  // the same finding twice. Two different findings on one line are both
-  // kept; an earlier review's comment on that code stands for either.
-  const seen = new Set<string>()
-  const fresh = input.placements.filter((placement) => {
-    const print = placementFingerprint(placement)
-    const same = `${print}\0${normaliseCode(placement.finding.body)}`
-    if (history.fingerprints.has(print) || seen.has(same)) return false
-    seen.add(same)
-    return true
-  })
+  const fresh = earlier.news(input.placements)
   const alreadyPosted = input.placements.filter((placement) =>
-    history.fingerprints.has(placementFingerprint(placement)),
+    earlier.covers(placement),
   ).length
   const latest = history.reviews.at(-1)
 
   if (fresh.length === 0 && latest) {
+    // Only the last run's record carries the standing findings forward.
+    const runs = latest.record.runs.map(({ standing: _, ...run }) => run)
     const body = amendedBody(
       latest.body,
-      { ...latest.record, runs: [...latest.record.runs, input.run] },
+      { ...latest.record, runs: [...runs, input.run] },
       footer,
     )
     const updated = await poster.update(latest.id, body)

@@ -28,11 +28,6 @@ export interface InlinePlacement {
   /** The code on the anchored line, and whether it was added or kept. */
   readonly anchorText: string
   readonly anchorKind: LineRef['kind']
-  /**
-   * Which of the side's lines with this same code it is, counting from 0
-   * in line order: `return nil, err` on line 6 and on line 10 differ.
-   */
-  readonly occurrence: number
   /** True when the suggestion can be offered as a one-click change. */
   readonly applySuggestion: boolean
   /** The line the model named, when the quote moved the anchor. */
@@ -57,7 +52,10 @@ export function placeFindings(
   findings: readonly Finding[],
   files: readonly DiffFile[],
   reviewedPaths: ReadonlySet<string>,
-  options: { left: boolean } = { left: true },
+  options: {
+    /** Whether the model saw this file's removed lines numbered in the base. */
+    left: (path: string) => boolean
+  } = { left: () => true },
 ): Placement[] {
   const byPath = new Map(files.map((file) => [file.path, file]))
 
@@ -73,7 +71,7 @@ export function placeFindings(
     return placeInFile(
       finding,
       file,
-      options.left ? ['RIGHT', 'LEFT'] : ['RIGHT'],
+      options.left(path) ? ['RIGHT', 'LEFT'] : ['RIGHT'],
     )
   })
 }
@@ -205,7 +203,6 @@ function inline(
     ...(startLine !== undefined ? { startLine } : {}),
     anchorText: anchor?.text ?? '',
     anchorKind: anchor?.kind ?? 'context',
-    occurrence: occurrenceOf(lines, line),
     // A suggestion replaces exactly the anchored lines, which only works on
     // the head side and only for the range the model meant.
     applySuggestion:
@@ -234,23 +231,6 @@ function quoteMatches(text: string, quote: readonly string[]): boolean {
       (part.length >= 6 && code.includes(part)) ||
       (code.length >= 6 && part.includes(code)),
   )
-}
-
-/**
- * How many lines before `line` on the same side hold the same code: with
- * the code, it tells apart identical lines without using line numbers,
- * which shift when lines are added above.
- */
-export function occurrenceOf(
-  lines: ReadonlyMap<number, LineRef>,
-  line: number,
-): number {
-  const code = normaliseCode(lines.get(line)?.text ?? '')
-  let count = 0
-  for (const [number, ref] of lines) {
-    if (number < line && normaliseCode(ref.text) === code) count++
-  }
-  return count
 }
 
 /** Code compared without indentation and with runs of spaces folded. */

@@ -8,7 +8,6 @@ import {
   type ReviewRecord,
   type RunRecord,
 } from '../report/markers'
-import type { Severity } from '../findings'
 import type { Octokit } from './octokit'
 import type { RepoRef } from './pull-request'
 
@@ -21,10 +20,6 @@ export interface PriorReview {
 export interface History {
   /** This action's reviews, oldest first. */
   readonly reviews: readonly PriorReview[]
-  /** Every inline comment already posted, by fingerprint. */
-  readonly fingerprints: ReadonlySet<string>
-  /** The severity of every anchored finding posted, by fingerprint. */
-  readonly severities: ReadonlyMap<string, Severity>
   /** The most recent run, if any. */
   readonly lastRun?: RunRecord
   /** What all earlier runs cost, in US dollars, where known. */
@@ -33,8 +28,6 @@ export interface History {
 
 export const NO_HISTORY: History = {
   reviews: [],
-  fingerprints: new Set(),
-  severities: new Map(),
   spentUsd: 0,
 }
 
@@ -72,10 +65,6 @@ export function historyOf(reviews: readonly PriorReview[]): History {
   const lastRun = runs.at(-1)
   return {
     reviews,
-    fingerprints: new Set(reviews.flatMap((review) => review.record.fps)),
-    severities: new Map(
-      reviews.flatMap((review) => Object.entries(review.record.sev ?? {})),
-    ),
     ...(lastRun ? { lastRun } : {}),
     spentUsd: runs.reduce((sum, run) => sum + (run.usd ?? 0), 0),
   }

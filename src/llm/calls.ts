@@ -34,6 +34,32 @@ export interface CallOutcome extends LaneCall {
   /** Every request made for the call, the last one's result counts. */
   readonly attempts: readonly Attempt[]
   readonly result: CallResult
+  /** Set when smaller calls, which follow it, replaced this one. */
+  readonly split?: true
+}
+
+/**
+ * The files every call that showed them answered for: a file split across
+ * calls is reviewed only when each part was. `unmade` lists the files of
+ * calls never made.
+ */
+export function reviewedPaths(
+  outcomes: readonly CallOutcome[],
+  unmade: readonly string[],
+): Set<string> {
+  const lost = new Set([
+    ...unmade,
+    ...outcomes.flatMap((outcome) =>
+      outcome.result.reply || outcome.split ? [] : outcome.call.paths,
+    ),
+  ])
+  return new Set(
+    outcomes.flatMap((outcome) =>
+      outcome.result.reply
+        ? outcome.call.paths.filter((path) => !lost.has(path))
+        : [],
+    ),
+  )
 }
 
 export interface CallsOptions {
@@ -151,7 +177,12 @@ class Runner {
           `Call ${index + 1} failed (${error.message}); splitting it into ` +
             `${parts.length} smaller calls.`,
         )
-        const failed = { ...item, attempts, result: first.result }
+        const failed = {
+          ...item,
+          attempts,
+          result: first.result,
+          split: true as const,
+        }
         const rest: CallOutcome[] = []
         for (const part of parts) {
           rest.push(

@@ -5,47 +5,20 @@
  */
 import { createHash } from 'node:crypto'
 import { normaliseCode } from '../diff/anchor'
-import { sideLines, type DiffFile, type Side } from '../diff/model'
+import type { Side } from '../diff/model'
 import { SEVERITIES, type Severity } from '../findings'
 
 const NAME = 'cost-aware-review'
 
 /**
- * A comment's fingerprint: its file, side, the code it is anchored to and
- * which line with that code it is, not its line number, which shifts when
- * lines are added above it.
+ * The fingerprint of a line of code: its file, side and text, without its
+ * number, which shifts when lines are added above it.
  */
-export function fingerprint(
-  path: string,
-  side: Side,
-  code: string,
-  occurrence = 0,
-): string {
+export function fingerprint(path: string, side: Side, code: string): string {
   return createHash('sha256')
-    .update(`${path}\0${side}\0${normaliseCode(code)}\0${occurrence}`)
+    .update(`${path}\0${side}\0${normaliseCode(code)}`)
     .digest('hex')
     .slice(0, 16)
-}
-
-/**
- * The fingerprint of every line a comment could be anchored to in these
- * files: the anchors that still exist at this head.
- */
-export function lineFingerprints(files: readonly DiffFile[]): Set<string> {
-  const prints = new Set<string>()
-  for (const file of files) {
-    for (const side of ['RIGHT', 'LEFT'] as const) {
-      const seen = new Map<string, number>()
-      const lines = [...sideLines(file, side)].sort(([a], [b]) => a - b)
-      for (const [, ref] of lines) {
-        const code = normaliseCode(ref.text)
-        const occurrence = seen.get(code) ?? 0
-        seen.set(code, occurrence + 1)
-        prints.add(fingerprint(file.path, side, ref.text, occurrence))
-      }
-    }
-  }
-  return prints
 }
 
 /**
@@ -67,34 +40,52 @@ export function fingerprintMarker(value: string): string {
   return `<!-- ${NAME}:fp=${value} -->`
 }
 
+/**
+ * A finding that stands at a head: posted by this run or an earlier one,
+ * its code still in the pull request. Short keys keep the record small.
+ */
+export interface Standing {
+  /** The file. */
+  readonly p: string
+  /** The side of an inline finding; a body finding's is RIGHT. */
+  readonly s: Side
+  /** The line at the run's head. */
+  readonly l: number
+  /** The severity. */
+  readonly v: Severity
+  /** The code's fingerprint, or a body finding's. */
+  readonly k: string
+  /** Set for a finding listed in the review's body. */
+  readonly b?: 1
+}
+
 /** One run of the action that wrote into a review. */
 export interface RunRecord {
   /** The head commit that was reviewed. */
   readonly head: string
   /** The run's cost in US dollars; absent when the price was unknown. */
   readonly usd?: number
-  /**
-   * The findings `fail-on` weighed for this head, by severity: the run's
-   * own and earlier ones whose code is still in the diff.
-   */
+  /** The findings `fail-on` weighed for this head, by severity. */
   readonly found?: Readonly<Partial<Record<Severity, number>>>
+  /**
+   * The findings standing at this head, which the next run carries forward;
+   * only the last run of a record keeps them.
+   */
+  readonly standing?: readonly Standing[]
   /**
    * Files meant for review that this run could not review (a failed call,
    * the budget, the deadline); a later run reviews them.
    */
   readonly missed?: readonly string[]
+  /** Set when `missed` was too long to keep: the next run reviews all. */
+  readonly missedMore?: 1
 }
 
-/** What a review remembers: its runs and its inline comments. */
+/** What a review remembers: its runs and the findings it posted. */
 export interface ReviewRecord {
   readonly runs: readonly RunRecord[]
   /** Fingerprints of the findings the review posted, inline or in its body. */
   readonly fps: readonly string[]
-  /**
-   * The severity of each anchored finding, by fingerprint: while its code
-   * is still in the diff, `fail-on` counts it, in later runs too.
-   */
-  readonly sev?: Readonly<Record<string, Severity>>
 }
 
 export function reviewMarker(record: ReviewRecord): string {
@@ -122,25 +113,35 @@ export function parseReviewMarker(body: string): ReviewRecord | undefined {
 
 function isReviewRecord(value: unknown): value is ReviewRecord {
   if (typeof value !== 'object' || value === null) return false
-  const { runs, fps, sev } = value as Record<string, unknown>
+  const { runs, fps } = value as Record<string, unknown>
+  return Array.isArray(runs) && runs.every(isRunRecord) && isStrings(fps)
+}
+
+function isRunRecord(value: unknown): value is RunRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const run = value as Record<keyof RunRecord, unknown>
   return (
-    Array.isArray(runs) &&
-    runs.every(
-      (run) =>
-        typeof run === 'object' &&
-        run !== null &&
-        typeof (run as RunRecord).head === 'string' &&
-        ['number', 'undefined'].includes(typeof (run as RunRecord).usd) &&
-        isCounts((run as RunRecord).found) &&
-        isStrings((run as RunRecord).missed ?? []),
-    ) &&
-    isStrings(fps) &&
-    (sev === undefined ||
-      (typeof sev === 'object' &&
-        sev !== null &&
-        Object.values(sev).every((severity) =>
-          (SEVERITIES as readonly unknown[]).includes(severity),
-        )))
+    typeof run.head === 'string' &&
+    ['number', 'undefined'].includes(typeof run.usd) &&
+    isCounts(run.found) &&
+    (run.standing === undefined ||
+      (Array.isArray(run.standing) && run.standing.every(isStanding))) &&
+    (run.missed === undefined || isStrings(run.missed)) &&
+    [1, undefined].includes(run.missedMore as number | undefined)
+  )
+}
+
+function isStanding(value: unknown): value is Standing {
+  if (typeof value !== 'object' || value === null) return false
+  const { p, s, l, v, k, b } = value as Record<keyof Standing, unknown>
+  return (
+    typeof p === 'string' &&
+    (s === 'RIGHT' || s === 'LEFT') &&
+    Number.isInteger(l) &&
+    (l as number) > 0 &&
+    (SEVERITIES as readonly unknown[]).includes(v) &&
+    typeof k === 'string' &&
+    (b === undefined || b === 1)
   )
 }
 

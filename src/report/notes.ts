@@ -41,6 +41,8 @@ export function runNotes(
   outOfTime: readonly string[],
   withheld: readonly string[],
   outcomes: readonly CallOutcome[],
+  /** The files every call that showed them answered for. */
+  reviewed: ReadonlySet<string>,
 ): string[] {
   const notes: string[] = [...unlistedNote(pull, scope)]
   const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
@@ -76,12 +78,8 @@ export function runNotes(
         `${list(outOfTime)}.`,
     )
   }
-  const reviewed = new Set(
-    outcomes.flatMap((outcome) =>
-      outcome.result.reply ? outcome.call.paths : [],
-    ),
-  )
   for (const outcome of outcomes) {
+    if (outcome.split) continue
     const error = outcome.result.error
     const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
     if (error && lost.length > 0) {

@@ -115,13 +115,9 @@ export function composeReview(
   ]
 
   const comments = kept.map(toComment)
-  const severities = Object.fromEntries(
-    anchored.map((p) => [placementFingerprint(p), p.finding.severity]),
-  )
   const marker = reviewMarker({
     runs: [input.run],
     fps: input.placements.map(placementFingerprint),
-    ...(anchored.length > 0 ? { sev: severities } : {}),
   })
   return {
     commitId: input.headSha,
@@ -136,12 +132,7 @@ export function composeReview(
  */
 export function placementFingerprint(placement: Placement): string {
   return placement.kind === 'inline'
-    ? fingerprint(
-        placement.path,
-        placement.side,
-        placement.anchorText,
-        placement.occurrence,
-      )
+    ? fingerprint(placement.path, placement.side, placement.anchorText)
     : bodyFingerprint(
         placement.path,
         placement.finding.line,

@@ -10,6 +10,7 @@ import {
   type Responder,
 } from '../emulators/llm'
 import { codeReviewer } from './code-reviewer'
+import { scriptedReviewer } from './reviewer'
 import { reviewMarker } from '../../src/report/markers'
 import { listedFile } from '../helpers'
 import { runAction } from './harness'
@@ -221,8 +222,10 @@ describe('runs after the first review', () => {
       `Re-run at ${H1.slice(0, 7)}: already reviewed, no model called, $0.`,
     )
     expect(body).toMatch(
-      /"runs":\[\{"head":"1{40}".*\},\{"head":"1{40}","usd":0,"found":\{"major":1,"nit":1\}\}\]/,
+      /"runs":\[\{"head":"1{40}".*\},\{"head":"1{40}","usd":0,"found":\{"major":1,"nit":1\},"standing":\[/,
     )
+    // Only the last run carries the standing findings.
+    expect(body.match(/"standing"/g)).toHaveLength(1)
     expect(second.run.summary).toContain(
       'was already reviewed, so no model was called',
     )
@@ -427,5 +430,100 @@ describe('whose reviews count as earlier runs', () => {
     expect(second.calls).toBe(0)
     expect(second.run.stdout).not.toContain('reviewer-login')
     expect(second.run.summary).toContain('was already reviewed')
+  })
+})
+
+describe('findings carried from head to head', () => {
+  const APP = 'src/app.ts'
+  const FETCH = '  const res = await fetch(url)'
+  const twoFetches = [
+    'export async function a(url: string) {',
+    FETCH,
+    '}',
+    'export async function b(url: string) {',
+    FETCH,
+    '}',
+  ]
+
+  const dropFirst = listedFile(
+    APP,
+    `@@ -1,4 +1,1 @@\n-${twoFetches[0]}\n-${FETCH}\n-}\n ${twoFetches[3]}`,
+  )
+
+  /** The pull request at `head`, and what changed since H1. */
+  function setPull(
+    head: string,
+    files: ReturnType<typeof listedFile>[],
+    sinceH1: ReturnType<typeof listedFile>[] = [],
+  ) {
+    github.addPullRequest({
+      owner: 'octo-org',
+      repo: 'app',
+      number: 11,
+      files,
+      pull: event('opened', head, 11).pull_request,
+      repository: event('opened', head, 11).repository,
+      commits: [
+        { sha: BASE, parents: [] },
+        { sha: H1, parents: [BASE] },
+        { sha: H2, parents: [H1] },
+      ],
+      compareFiles: { [`${H1}...${H2}`]: sinceH1 },
+    })
+  }
+
+  it('follows a finding when an identical line above it is removed', async () => {
+    respond = codeReviewer(rules, { addedOnly: true })
+    setPull(H1, [listedFile(APP, client(twoFetches), { status: 'added' })])
+    const failOn = { 'fail-on': 'major' }
+    const first = await runOn('opened', H1, failOn, { exitCode: 1, number: 11 })
+    expect(first.run.stdout).toContain('2 findings are major or more severe')
+
+    // The first function goes; the second fetch, unchanged, still stands.
+    setPull(
+      H2,
+      [listedFile(APP, client(twoFetches.slice(3)), { status: 'added' })],
+      [dropFirst],
+    )
+    const second = await runOn('synchronize', H2, failOn, {
+      exitCode: 1,
+      number: 11,
+    })
+    expect(second.run.stdout).toContain(
+      '1 finding is major or more severe (`fail-on: major`), 1 of them from ' +
+        'an earlier review',
+    )
+  })
+
+  it('keeps a finding listed in the body while its code is unchanged', async () => {
+    // The model names a line outside the diff: the finding goes into the
+    // review's body, and still counts after a push that leaves it alone.
+    respond = scriptedReviewer((request) =>
+      request.prompt.includes(`FILE: ${APP}`)
+        ? [
+            {
+              path: APP,
+              line: 40,
+              severity: 'major',
+              body: 'The caller of this never awaits it.',
+            },
+          ]
+        : [],
+    )
+    const app = listedFile(APP, client(twoFetches), { status: 'added' })
+    setPull(H1, [app])
+    const failOn = { 'fail-on': 'major' }
+    await runOn('opened', H1, failOn, { exitCode: 1, number: 11 })
+    expect(String(github.reviews[0]!.body)).toContain('never awaits it')
+
+    const readme = listedFile('README.md', '@@ -0,0 +1 @@\n+# App', {
+      status: 'added',
+    })
+    setPull(H2, [app, readme], [readme])
+    const second = await runOn('synchronize', H2, failOn, {
+      exitCode: 1,
+      number: 11,
+    })
+    expect(second.run.stdout).toContain('1 of them from an earlier review')
   })
 })
