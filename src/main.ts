@@ -561,7 +561,7 @@ async function finishWithoutModel(
   const cost = buildCostReport([], settings.pricing)
   const line = costLine(route, cost, history)
   const published = await core.group('Review', () =>
-    publish(
+    publishing(
       poster,
       {
         headSha: pull.headSha,
@@ -616,7 +616,7 @@ async function finishAlreadyReviewed(
   const cost = buildCostReport([], settings.pricing)
   const last = history.lastRun
   const published = await core.group('Review', () =>
-    publish(
+    publishing(
       poster,
       {
         headSha: pull.headSha,
@@ -706,6 +706,17 @@ function checkingAuthor(
   return {
     post: async (draft) => check(await poster.post(draft)),
     update: async (id, body) => check(await poster.update(id, body)),
+  }
+}
+
+/** Publishes; a GitHub failure becomes a message that says what to do. */
+async function publishing(
+  ...args: Parameters<typeof publish>
+): Promise<Published> {
+  try {
+    return await publish(...args)
+  } catch (error) {
+    throw postingError(error)
   }
 }
 

@@ -8,6 +8,7 @@
 import * as core from '@actions/core'
 import type { InlinePlacement } from './diff/anchor'
 import type { History } from './github/history'
+import { timedOut } from './github/errors'
 import { statusOf } from './github/pull-request'
 import type { PostedReview, ReviewPoster } from './github/review'
 import {
@@ -114,6 +115,15 @@ export async function publish(
 
 /** A posting failure in words that say what to change. */
 export function postingError(error: unknown): Error {
+  if (timedOut(error)) {
+    return new Error(
+      'GitHub did not answer in time while posting the review. Look at the ' +
+        'pull request before re-running the job: GitHub may have stored it. ' +
+        'Every finding is in the job summary and in the annotations of this ' +
+        'step.',
+      { cause: error },
+    )
+  }
   const message = error instanceof Error ? error.message : String(error)
   if (statusOf(error) === 403) {
     return new Error(

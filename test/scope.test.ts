@@ -87,6 +87,8 @@ describe('decideScope', () => {
     expect(scope.files).toEqual([lib])
     expect(statusOf(scope, 'src/app.ts')?.reason).toBe('unchanged-since-review')
     expect(scope.description).toContain('could not')
+    // Shown as the pull request changes it: removed lines keep base numbers.
+    expect([...scope.whole]).toEqual(['src/lib.ts'])
   })
 
   it('after a push, also shows whole the files the last run missed', () => {
@@ -105,5 +107,7 @@ describe('decideScope', () => {
       'src/lib.ts',
     ])
     expect(scope.files[0]).toEqual(app)
+    expect([...scope.whole]).toEqual(['src/app.ts'])
+    expect(scope.moves.kind).toBe('compared')
   })
 })

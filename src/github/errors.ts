@@ -36,7 +36,7 @@ export function githubFailure(error: unknown, doing: string): Error {
 }
 
 /** A request given up by its time limit, after Octokit's retries. */
-function timedOut(error: unknown): boolean {
+export function timedOut(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause.name === 'TimeoutError') return true
   }

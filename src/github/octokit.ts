@@ -9,6 +9,7 @@ import { getOctokit } from '@actions/github'
 import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { timeLimit } from '../time-limit'
 
 // Retrying cannot fix these: the request itself, or its token, is wrong.
 const NEVER_RETRIED = [400, 401, 403, 404, 410, 422, 451]
@@ -43,14 +44,15 @@ export function createOctokit(
   // retry starts with a fresh one, the run's deadline stays.
   const proxyFetch = (defaults.request?.fetch ?? fetch) as typeof fetch
   const limitedFetch: typeof fetch = (url, init) => {
-    const signals = [AbortSignal.timeout(timeout)]
-    if (init?.signal) signals.push(init.signal)
-    if (limits.until) {
-      signals.push(
-        AbortSignal.timeout(Math.max(0, limits.until() - Date.now())),
-      )
-    }
-    return proxyFetch(url, { ...init, signal: AbortSignal.any(signals) })
+    const left = limits.until ? limits.until() - Date.now() : Infinity
+    // Not stopped when the headers arrive, since Octokit reads the body
+    // after; unreferenced, so that it never holds the job open.
+    const limit = timeLimit(
+      Math.max(0, Math.min(timeout, left)),
+      init?.signal ?? undefined,
+    )
+    limit.unref()
+    return proxyFetch(url, { ...init, signal: limit.signal })
   }
   return getOctokit(
     token,

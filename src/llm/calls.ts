@@ -293,7 +293,8 @@ const PROMPT_MARGIN = { factor: 1.05, tokens: 200 }
 /**
  * Money spent and money held for requests in flight. A request's worst
  * case (a larger prompt than estimated, none of it cached, all of it
- * written to the cache where that costs more, the whole output cap) is
+ * written to the cache where that costs more, the whole output cap, peak
+ * rates) is
  * held until it settles; when the budget cannot cover the cap, the cap is
  * lowered to what it can cover, down to a floor below which the request
  * is not made. Requests in flight usually cost far less than is held for
@@ -339,6 +340,9 @@ class Budget {
     call: PromptCall,
     cap: number,
   ): Reservation | undefined {
+    // At the peak rates: a retry of this request, after a rate limit, may
+    // start once the off-peak hours have ended.
+    const { offPeak: _, ...peak } = price
     const at = new Date()
     const promptTokens = Math.ceil(
       call.estimatedTokens * PROMPT_MARGIN.factor + PROMPT_MARGIN.tokens,
@@ -355,7 +359,7 @@ class Budget {
                 outputTokens,
                 reasoningTokens: 0,
               },
-              price,
+              peak,
               at,
             ).usd,
         ),

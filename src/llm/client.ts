@@ -15,6 +15,7 @@ import {
 } from './providers'
 import { redactText } from '../redact'
 import { parseReply, ReplyFormatError, type Reply } from './reply'
+import { timeLimit } from '../time-limit'
 
 /** Where calls go: a provider's base URL, key and model. */
 export interface ModelEndpoint {
@@ -167,26 +168,29 @@ export function createModelClient(
     return limits.maxOutputTokens ?? rules.maxOutputTokens
   }
 
-  function create(
+  async function create(
     call: PromptCall,
     maxOutputTokens: number,
   ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
-    return client.chat.completions.create(
-      requestBody(
-        endpoint.model,
-        call,
-        { ...rules, maxOutputTokens },
-        options.promptCacheKey,
-      ),
-      // The SDK's timeout stops once headers arrive; this deadline also
-      // covers a body that never ends, across all attempts.
-      {
-        signal: AbortSignal.any([
-          AbortSignal.timeout(options.timeoutMs * (options.maxRetries + 1)),
-          ...(options.signal ? [options.signal] : []),
-        ]),
-      },
+    // The SDK's timeout stops once headers arrive; this limit also covers
+    // a body that never ends, across all attempts.
+    const limit = timeLimit(
+      options.timeoutMs * (options.maxRetries + 1),
+      options.signal,
     )
+    try {
+      return await client.chat.completions.create(
+        requestBody(
+          endpoint.model,
+          call,
+          { ...rules, maxOutputTokens },
+          options.promptCacheKey,
+        ),
+        { signal: limit.signal },
+      )
+    } finally {
+      limit.done()
+    }
   }
 
   function describe(error: unknown): CallError {

@@ -68,6 +68,31 @@ describe('a tight max-cost-usd', () => {
     )
   })
 
+  it('keeps the review postable when it leaves out hundreds of files', async () => {
+    const deep = 'src/application/very/deeply/nested/feature/module/directory'
+    const many: GitHubFile[] = Array.from({ length: 300 }, (_, n) => ({
+      filename: `${deep}/component-number-${String(n).padStart(4, '0')}.ts`,
+      status: 'added',
+      additions: 1,
+      deletions: 0,
+      changes: 1,
+      patch: `@@ -0,0 +1 @@\n+export const value${n} = ${n}`,
+    }))
+    const result = await reviewSynthetic({
+      files: many,
+      private: true,
+      inputs: { 'max-cost-usd': '0.02', 'max-prompt-tokens': '4000' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout + result.run.stderr).toBe(0)
+    const body = String(result.review?.body)
+    expect(body.length).toBeLessThan(65_536)
+    // Too many missed files to list: the record says so instead, and the
+    // next run on this head reviews the whole pull request.
+    expect(body).toContain('"missedMore":1')
+    expect(body).not.toContain('"missed":[')
+  })
+
   it('refuses a budget it cannot enforce: a model with no price', async () => {
     const result = await reviewSynthetic({
       files: files.slice(0, 1),

@@ -389,6 +389,41 @@ describe('a run that could not review every file', () => {
   })
 })
 
+describe('a call split after a truncated reply', () => {
+  it('counts its files as reviewed once every part answered', async () => {
+    const many = (name: string) =>
+      Array.from(
+        { length: 30 },
+        (_, k) => `export const ${name}${k} = compute(${k}, 'argument ${k}')`,
+      )
+    github.addPullRequest({
+      owner: 'octo-org',
+      repo: 'app',
+      number: 12,
+      files: [
+        listedFile('src/one.ts', client(many('one')), { status: 'added' }),
+        listedFile('src/two.ts', client(many('two')), { status: 'added' }),
+      ],
+      pull: event('opened', H1, 12).pull_request,
+      repository: event('opened', H1, 12).repository,
+    })
+    deepseek.inject({
+      reply: {
+        content: '{"summary": "cut',
+        finishReason: 'length',
+        completionTokens: 8192,
+      },
+    })
+    const first = await runOn('opened', H1, {}, { number: 12 })
+    expect(first.calls).toBeGreaterThan(2)
+    expect(first.run.summary).toContain('Files: 2 reviewed, 0 not reviewed')
+
+    // Nothing was missed: the same head is not reviewed again.
+    const second = await runOn('opened', H1, {}, { number: 12 })
+    expect(second.calls).toBe(0)
+  })
+})
+
 describe('whose reviews count as earlier runs', () => {
   it("ignores another account's review that claims the head was reviewed", async () => {
     // Any app installed on the repository can review; its record says H1

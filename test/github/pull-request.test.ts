@@ -137,6 +137,42 @@ describe('posting the review', () => {
   })
 })
 
+describe('posting the review when GitHub answers late or fails', () => {
+  const draft = (tag: string) => ({
+    commitId: 'h'.repeat(40),
+    body: `Summary\n\n<!-- record ${tag} -->`,
+    comments: [],
+  })
+  const postsOf = (tag: string) =>
+    github.reviews.filter((review) => String(review.body).includes(tag))
+
+  it('does not post again a review GitHub stored after the client gave up', async () => {
+    github.inject({ method: 'POST', path: /\/reviews$/, delayMs: 800 })
+    const client = createOctokit('ghs_test', github.url, {
+      requestTimeoutMs: 300,
+    })
+    const posted = await githubPoster(client, repo, 5).post(draft('late'))
+    expect(posted.id).toEqual(expect.any(Number))
+    expect(postsOf('late')).toHaveLength(1)
+  })
+
+  it('sends it again when GitHub failed without storing it', async () => {
+    github.inject({ method: 'POST', path: /\/reviews$/, status: 502 })
+    const posted = await githubPoster(octokit(), repo, 5).post(draft('502'))
+    expect(posted.id).toEqual(expect.any(Number))
+    expect(postsOf('502')).toHaveLength(1)
+  })
+
+  it('does not retry what GitHub refused', async () => {
+    github.inject({ method: 'POST', path: /\/reviews$/, status: 422 })
+    const before = github.requests.length
+    await expect(
+      githubPoster(octokit(), repo, 5).post(draft('422')),
+    ).rejects.toMatchObject({ status: 422 })
+    expect(github.requests.length - before).toBe(1)
+  })
+})
+
 describe('time limits', () => {
   it('gives up on an attempt GitHub never answers, and retries afresh', async () => {
     github.inject({ path: /\/repos\/octo-org\/sample-repo$/, hang: true })
