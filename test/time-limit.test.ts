@@ -6,7 +6,9 @@ import { timeLimit } from '../src/time-limit'
 describe('timeLimit', () => {
   it('aborts with a TimeoutError after its time', async () => {
     const { signal } = timeLimit(20)
-    await new Promise((done) => signal.addEventListener('abort', done))
+    await new Promise((done) => {
+      signal.addEventListener('abort', done)
+    })
     expect((signal.reason as Error).name).toBe('TimeoutError')
   })
 

@@ -242,13 +242,24 @@ class Runner {
       )
       return undefined
     }
-    const result = await this.options
-      .clientFor(endpoint)
-      .review(call, { maxOutputTokens: reservation.maxOutputTokens })
+    // Each time the SDK sends the request again, the budget holds its
+    // worst case once more, or the call ends.
+    const held = [reservation]
+    const result = await this.options.clientFor(endpoint).review(call, {
+      maxOutputTokens: reservation.maxOutputTokens,
+      beforeRetry: () => {
+        const again = this.#budget.holdAgain(reservation)
+        if (again) held.push(again)
+        return again !== undefined
+      },
+    })
     const price = findPrice(endpoint.model, this.options.pricing)
+    // A request abandoned before its answer may be billed: it counts
+    // against the budget at its worst case.
     this.#budget.settle(
-      reservation,
-      price ? costOf(result.usage, price, result.startedAt).usd : 0,
+      held,
+      (price ? costOf(result.usage, price, result.startedAt).usd : 0) +
+        result.abandoned * reservation.usd,
     )
 
     const { usage } = result
@@ -371,8 +382,16 @@ class Budget {
     return { maxOutputTokens, usd: worst(maxOutputTokens) }
   }
 
-  settle(reservation: Reservation, usd: number): void {
-    this.#held -= reservation.usd
+  /** The same worst case held once more for a retry, if the budget allows. */
+  holdAgain(reservation: Reservation): Reservation | undefined {
+    if (reservation.usd > this.left()) return undefined
+    this.#held += reservation.usd
+    return reservation
+  }
+
+  /** Ends a call: what it held is released, what it cost is spent. */
+  settle(held: readonly Reservation[], usd: number): void {
+    for (const reservation of held) this.#held -= reservation.usd
     this.#spent += usd
     this.#inFlight--
     for (const wake of this.#settled.splice(0)) wake()

@@ -50,6 +50,11 @@ export interface CallResult {
   readonly durationMs: number
   readonly reply?: Reply
   readonly error?: CallError
+  /**
+   * Requests given up before their answer was read, as after a timeout:
+   * the provider may bill them, though their usage is unknown.
+   */
+  readonly abandoned: number
 }
 
 export interface CallError {
@@ -69,7 +74,38 @@ export interface CallError {
 export interface CallLimits {
   /** A lower output cap than the provider's usual one, e.g. for a budget. */
   readonly maxOutputTokens?: number
+  /**
+   * Asked before the SDK sends the request again (after a timeout, a rate
+   * limit, a server error); false ends the call instead.
+   */
+  readonly beforeRetry?: () => boolean
 }
+
+/** One request's attempts, as the fetch underneath the SDK sees them. */
+interface Attempts {
+  sent: number
+  /** Attempts that failed before an answer: maybe billed. */
+  abandoned: number
+  /** Attempts answered 2xx, whose body the SDK then reads. */
+  answered: number
+  /** Set when `beforeRetry` ended the call. */
+  refused: boolean
+  /** How long the provider asked to wait, when that was too long to wait. */
+  waitRefusedMs?: number
+  readonly beforeRetry?: () => boolean
+  /** Ends the call, through the signal the SDK watches. */
+  readonly stopper: AbortController
+}
+
+// How the attempts of a request reach the fetch function: the SDK passes
+// `fetchOptions` through to it, symbol keys included.
+const ATTEMPTS = Symbol('cost-aware-review.attempts')
+
+// The SDK sleeps as long as `retry-after` says, and that sleep cannot be
+// interrupted: a longer wait than this ends the call instead. Its own
+// backoff without the header stays under 8 s (openai-node,
+// `calculateDefaultRetryTimeoutMillis`).
+const MAX_RETRY_WAIT_MS = 60_000
 
 export interface ModelClient {
   review(call: PromptCall, limits?: CallLimits): Promise<CallResult>
@@ -92,7 +128,7 @@ export function createModelClient(
     webhookSecret: null,
     timeout: options.timeoutMs,
     maxRetries: options.maxRetries,
-    fetch: noRetryOnQuota,
+    fetch: countingAttempts,
     ...(endpoint.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
   })
   let rules = requestRules(endpoint.provider, endpoint.model, {
@@ -104,8 +140,12 @@ export function createModelClient(
     limits: CallLimits = {},
   ): Promise<CallResult> {
     const startedAt = new Date()
+    let abandoned = 0
     const finish = (
-      fields: Omit<CallResult, 'startedAt' | 'durationMs' | 'model'> & {
+      fields: Omit<
+        CallResult,
+        'startedAt' | 'durationMs' | 'model' | 'abandoned'
+      > & {
         model?: string
       },
     ): CallResult => ({
@@ -113,13 +153,42 @@ export function createModelClient(
       ...fields,
       startedAt,
       durationMs: Date.now() - startedAt.getTime(),
+      abandoned,
     })
 
     let completion: OpenAI.Chat.Completions.ChatCompletion | undefined
     for (let adjustments = 0; !completion; adjustments++) {
+      const attempts = newAttempts(limits)
       try {
-        completion = await create(call, cap(limits))
+        completion = await create(call, cap(limits), attempts)
+        abandoned += attempts.abandoned
       } catch (error) {
+        // A body the SDK was reading when the call failed was abandoned.
+        abandoned += attempts.abandoned + attempts.answered
+        if (attempts.waitRefusedMs !== undefined) {
+          return finish({
+            usage: NO_USAGE,
+            error: {
+              message:
+                `${endpoint.provider} asked to wait ` +
+                `${Math.ceil(attempts.waitRefusedMs / 1000)} s before ` +
+                `another attempt, longer than the ${MAX_RETRY_WAIT_MS / 1000} ` +
+                `s this action waits (${describe(error).message})`,
+              fatal: false,
+            },
+          })
+        }
+        if (attempts.refused) {
+          return finish({
+            usage: NO_USAGE,
+            error: {
+              message:
+                'not sent again: `max-cost-usd` has no room for another ' +
+                `attempt (${describe(error).message})`,
+              fatal: false,
+            },
+          })
+        }
         const adjusted =
           adjustments < MAX_ADJUSTMENTS ? adjustRules(rules, error) : undefined
         if (!adjusted)
@@ -168,16 +237,34 @@ export function createModelClient(
     return limits.maxOutputTokens ?? rules.maxOutputTokens
   }
 
+  function newAttempts(limits: CallLimits): Attempts {
+    return {
+      sent: 0,
+      abandoned: 0,
+      answered: 0,
+      refused: false,
+      ...(limits.beforeRetry ? { beforeRetry: limits.beforeRetry } : {}),
+      stopper: new AbortController(),
+    }
+  }
+
   async function create(
     call: PromptCall,
     maxOutputTokens: number,
+    attempts: Attempts,
   ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
     // The SDK's timeout stops once headers arrive; this limit also covers
-    // a body that never ends, across all attempts.
+    // a body that never ends, across all attempts and the waits between.
     const limit = timeLimit(
-      options.timeoutMs * (options.maxRetries + 1),
+      options.timeoutMs * (options.maxRetries + 1) +
+        MAX_RETRY_WAIT_MS * options.maxRetries,
       options.signal,
+      attempts.stopper.signal,
     )
+    // The SDK hands these fields to fetch as they are.
+    const passAttempts: Pick<RequestInit, 'keepalive'> & {
+      [ATTEMPTS]: Attempts
+    } = { [ATTEMPTS]: attempts }
     try {
       return await client.chat.completions.create(
         requestBody(
@@ -186,7 +273,10 @@ export function createModelClient(
           { ...rules, maxOutputTokens },
           options.promptCacheKey,
         ),
-        { signal: limit.signal },
+        {
+          signal: limit.signal,
+          fetchOptions: passAttempts,
+        },
       )
     } finally {
       limit.done()
@@ -205,6 +295,68 @@ export function createModelClient(
   }
 
   return { review }
+}
+
+/**
+ * The fetch under the SDK: it counts a request's attempts, asks before each
+ * retry, and then sends the request.
+ */
+async function countingAttempts(
+  input: string | URL | Request,
+  init?: RequestInit,
+): Promise<Response> {
+  const { [ATTEMPTS]: attempts, ...rest } = (init ?? {}) as RequestInit & {
+    [ATTEMPTS]?: Attempts
+  }
+  if (!attempts) return noRetryOnQuota(input, init)
+  attempts.sent += 1
+  if (attempts.sent > 1 && attempts.beforeRetry && !attempts.beforeRetry()) {
+    // Aborting the caller's signal is the one failure the SDK does not retry.
+    attempts.refused = true
+    attempts.stopper.abort()
+    throw new Error('no room in the budget for another attempt')
+  }
+  try {
+    const response = await noRetryOnQuota(input, rest)
+    if (response.ok) attempts.answered += 1
+    const wait = askedWaitMs(response.headers)
+    if (response.ok || wait === undefined || wait <= MAX_RETRY_WAIT_MS) {
+      return response
+    }
+    attempts.waitRefusedMs = wait
+    const headers = new Headers(response.headers)
+    headers.set('x-should-retry', 'false')
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    })
+  } catch (error) {
+    if (mayHaveArrived(error)) attempts.abandoned += 1
+    throw error
+  }
+}
+
+/** The wait `retry-after-ms` or `retry-after` asks for, in milliseconds. */
+export function askedWaitMs(headers: Headers): number | undefined {
+  const millis = Number.parseFloat(headers.get('retry-after-ms') ?? '')
+  if (!Number.isNaN(millis)) return millis
+  const after = headers.get('retry-after')
+  if (after === null) return undefined
+  const seconds = Number.parseFloat(after)
+  if (!Number.isNaN(seconds)) return seconds * 1000
+  const date = Date.parse(after)
+  return Number.isNaN(date) ? undefined : date - Date.now()
+}
+
+/** False when the request surely never reached the server. */
+function mayHaveArrived(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined
+  const code =
+    cause && typeof cause === 'object' && 'code' in cause
+      ? String(cause.code)
+      : ''
+  return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
 }
 
 /**

@@ -89,6 +89,22 @@ export function runNotes(
       )
     }
   }
+  const abandoned = outcomes.reduce(
+    (sum, outcome) =>
+      sum +
+      outcome.attempts.reduce(
+        (count, { result }) => count + result.abandoned,
+        0,
+      ),
+    0,
+  )
+  if (abandoned > 0) {
+    notes.push(
+      `${abandoned} ${abandoned === 1 ? 'request was' : 'requests were'} ` +
+        'given up before the provider answered (a timeout); the provider ' +
+        'may bill them, and the cost shown cannot include that.',
+    )
+  }
   const rejected = outcomes.reduce(
     (sum, outcome) => sum + (outcome.result.reply?.rejected.length ?? 0),
     0,

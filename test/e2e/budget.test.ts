@@ -3,7 +3,7 @@
  * cap of a call the budget can only partly cover, and lists the files it
  * did not review.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
 import { expectedUsd } from './prices'
 import { reviewSynthetic, type SyntheticRun } from './synthetic'
@@ -91,6 +91,56 @@ describe('a tight max-cost-usd', () => {
     // next run on this head reviews the whole pull request.
     expect(body).toContain('"missedMore":1')
     expect(body).not.toContain('"missed":[')
+  })
+
+  it('holds room for a request the SDK sends again after a timeout', async () => {
+    // A flat $1 per million tokens; $0.01 covers one request's worst case,
+    // not two. The first answer comes after the client gave up, and the
+    // emulated provider bills it all the same.
+    const budget = 0.01
+    const result = await reviewSynthetic({
+      files: files.slice(0, 1),
+      inputs: {
+        'max-cost-usd': String(budget),
+        'request-timeout-seconds': '1',
+        pricing: JSON.stringify({
+          'deepseek-flash': { input: 1, cached_input: 0.1, output: 1 },
+        }),
+      },
+      findings: [],
+      beforeRun: (_github, deepseek) => {
+        // Long answers: two of them would cost more than the budget.
+        const reply = {
+          content: JSON.stringify({ summary: 'Late.', comments: [] }),
+          completionTokens: 7000,
+        }
+        deepseek.inject({ delayMs: 2500, reply })
+        deepseek.inject({ reply })
+      },
+    })
+    runs.push(result)
+    // Wait for the late answer, so that its bill is recorded too.
+    await vi.waitFor(
+      () => {
+        expect(result.deepseek.calls.every((call) => call.usage)).toBe(true)
+      },
+      { timeout: 5000 },
+    )
+    const billed = result.deepseek.calls.reduce((sum, call) => {
+      const usage = call.usage as {
+        prompt_tokens: number
+        completion_tokens: number
+      }
+      return sum + (usage.prompt_tokens + usage.completion_tokens) / 1e6
+    }, 0)
+    expect(billed).toBeGreaterThan(0)
+    expect(billed).toBeLessThanOrEqual(budget)
+    expect(result.run.summary).toContain(
+      'not sent again: `max-cost-usd` has no room for another attempt',
+    )
+    expect(result.run.summary).toContain(
+      '1 request was given up before the provider answered',
+    )
   })
 
   it('refuses a budget it cannot enforce: a model with no price', async () => {

@@ -54,6 +54,7 @@ function slowClient(): ModelClient & { caps: number[] } {
         model: 'gpt-5',
         startedAt,
         durationMs: 30,
+        abandoned: 0,
         reply: { summary: '', findings: [], rejected: [] },
       }
     },

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createModelClient, type ModelEndpoint } from '../../src/llm/client'
+import {
+  askedWaitMs,
+  createModelClient,
+  type ModelEndpoint,
+} from '../../src/llm/client'
 import type { PromptCall } from '../../src/prompt/build'
 import {
   startLlmEmulator,
@@ -251,5 +255,88 @@ describe('provider errors in the review', () => {
     expect(result.error?.message).not.toContain('test-key')
     expect(result.error?.message).toContain('[REDACTED]')
     expect(result.error?.message.length).toBeLessThan(600)
+  })
+})
+
+describe('requests given up before an answer', () => {
+  function retrying(baseUrl: string, timeoutMs: number) {
+    return createModelClient(
+      {
+        provider: 'deepseek',
+        baseUrl,
+        model: 'deepseek-flash',
+        apiKey: 'test-key',
+        keyInput: 'deepseek-api-key',
+        modelInput: 'deepseek-model',
+      },
+      { timeoutMs, maxRetries: 1, promptCacheKey: 'car-test' },
+    )
+  }
+
+  it('counts each timed-out attempt, since the provider may bill it', async () => {
+    const server = await emulator({ flavour: 'deepseek' })
+    server.inject({ delayMs: 1_000 })
+    const result = await retrying(server.url, 300).review(call)
+    expect(result.error).toBeUndefined()
+    expect(server.calls).toHaveLength(2)
+    expect(result.abandoned).toBe(1)
+  })
+
+  it('counts nothing when the connection was refused', async () => {
+    const server = await emulator({ flavour: 'deepseek' })
+    const { url } = server
+    await server.close()
+    const result = await retrying(url, 300).review(call)
+    expect(result.error).toBeDefined()
+    expect(result.abandoned).toBe(0)
+  })
+
+  it('does not send again when beforeRetry says no', async () => {
+    const server = await emulator({ flavour: 'deepseek' })
+    server.inject({ delayMs: 1_000 })
+    let asked = 0
+    const result = await retrying(server.url, 300).review(call, {
+      beforeRetry: () => {
+        asked += 1
+        return false
+      },
+    })
+    expect(asked).toBe(1)
+    expect(server.calls).toHaveLength(1)
+    expect(result.abandoned).toBe(1)
+    expect(result.error?.message).toContain('not sent again')
+    expect(result.error?.fatal).toBe(false)
+  })
+})
+
+describe('waits the provider asks for', () => {
+  it('ends the call instead of sleeping through a long retry-after', async () => {
+    const server = await emulator({ flavour: 'deepseek' })
+    server.inject({ status: 429, headers: { 'retry-after': '3600' } })
+    const reviewer = createModelClient(
+      {
+        provider: 'deepseek',
+        baseUrl: server.url,
+        model: 'deepseek-flash',
+        apiKey: 'test-key',
+        keyInput: 'deepseek-api-key',
+        modelInput: 'deepseek-model',
+      },
+      { timeoutMs: 5_000, maxRetries: 2, promptCacheKey: 'car-test' },
+    )
+    const result = await reviewer.review(call)
+    expect(server.calls).toHaveLength(1)
+    expect(result.error?.fatal).toBe(false)
+    expect(result.error?.message).toContain('asked to wait 3600 s')
+  })
+
+  it('reads milliseconds, seconds and HTTP dates', () => {
+    expect(askedWaitMs(new Headers({ 'retry-after-ms': '250' }))).toBe(250)
+    expect(askedWaitMs(new Headers({ 'retry-after': '2' }))).toBe(2000)
+    const inAMinute = new Date(Date.now() + 90_000).toUTCString()
+    const wait = askedWaitMs(new Headers({ 'retry-after': inAMinute }))
+    expect(wait).toBeGreaterThan(80_000)
+    expect(wait).toBeLessThanOrEqual(90_000)
+    expect(askedWaitMs(new Headers())).toBeUndefined()
   })
 })
