@@ -46,7 +46,12 @@ export interface CallResult {
   readonly usage: Usage
   /** The model that answered, as the provider named it. */
   readonly model: string
+  /**
+   * When the answered request was sent, a retry's time rather than the
+   * first attempt's: the time of day DeepSeek prices by.
+   */
   readonly startedAt: Date
+  /** From the first attempt to the end of the call. */
   readonly durationMs: number
   readonly reply?: Reply
   readonly error?: CallError
@@ -84,6 +89,7 @@ export interface CallLimits {
 /** One request's attempts, as the fetch underneath the SDK sees them. */
 interface Attempts {
   sent: number
+  lastSentAt?: Date
   /** Attempts that failed before an answer: maybe billed. */
   abandoned: number
   /** Attempts answered 2xx, whose body the SDK then reads. */
@@ -139,7 +145,8 @@ export function createModelClient(
     call: PromptCall,
     limits: CallLimits = {},
   ): Promise<CallResult> {
-    const startedAt = new Date()
+    const firstSentAt = new Date()
+    let startedAt = firstSentAt
     let abandoned = 0
     const finish = (
       fields: Omit<
@@ -152,7 +159,7 @@ export function createModelClient(
       model: endpoint.model,
       ...fields,
       startedAt,
-      durationMs: Date.now() - startedAt.getTime(),
+      durationMs: Date.now() - firstSentAt.getTime(),
       abandoned,
     })
 
@@ -162,6 +169,7 @@ export function createModelClient(
       try {
         completion = await create(call, cap(limits), attempts)
         abandoned += attempts.abandoned
+        startedAt = attempts.lastSentAt ?? startedAt
       } catch (error) {
         // A body the SDK was reading when the call failed was abandoned.
         abandoned += attempts.abandoned + attempts.answered
@@ -316,6 +324,7 @@ async function countingAttempts(
     attempts.stopper.abort()
     throw new Error('no room in the budget for another attempt')
   }
+  attempts.lastSentAt = new Date()
   try {
     const response = await noRetryOnQuota(input, rest)
     if (response.ok) attempts.answered += 1

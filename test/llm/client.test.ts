@@ -276,10 +276,13 @@ describe('requests given up before an answer', () => {
   it('counts each timed-out attempt, since the provider may bill it', async () => {
     const server = await emulator({ flavour: 'deepseek' })
     server.inject({ delayMs: 1_000 })
+    const before = Date.now()
     const result = await retrying(server.url, 300).review(call)
     expect(result.error).toBeUndefined()
     expect(server.calls).toHaveLength(2)
     expect(result.abandoned).toBe(1)
+    // Priced at the time the answered retry was sent, after the timeout.
+    expect(result.startedAt.getTime() - before).toBeGreaterThanOrEqual(300)
   })
 
   it('counts nothing when the connection was refused', async () => {
