@@ -172,7 +172,11 @@ export function assignLanes(
   }
   const withheld: string[] = []
   for (const file of files) {
-    if (sensitive(file.path)) {
+    // A file moved out of a sensitive folder still shows its old lines.
+    if (
+      sensitive(file.path) ||
+      (file.previousPath !== undefined && sensitive(file.previousPath))
+    ) {
       if (privateUsable) groups.sensitive.push(file)
       else withheld.push(file.path)
     } else {
@@ -210,7 +214,9 @@ export function assignLanes(
 /**
  * The endpoint that takes a lane's calls when its provider fails, if the
  * user chose one. Settings have already refused a fallback that would move
- * private code to DeepSeek without consent.
+ * private code to DeepSeek without consent. Sensitive files of a public
+ * repository were kept off the public provider and off DeepSeek whatever
+ * the consent, so their fallback never goes there either.
  */
 export function fallbackFor(
   lane: Lane,
@@ -218,7 +224,11 @@ export function fallbackFor(
 ): ModelEndpoint | undefined {
   const provider = settings.fallbackProvider
   if (!provider || provider === lane.endpoint.provider) return undefined
-  if (
+  if (lane.kind === 'sensitive') {
+    if (provider === 'deepseek' || provider === settings.publicProvider) {
+      return undefined
+    }
+  } else if (
     lane.privacy === 'private' &&
     provider === 'deepseek' &&
     !settings.allowPublicApiForPrivateCode

@@ -303,6 +303,68 @@ describe('providers and lanes', () => {
     )
   })
 
+  it.each([
+    {
+      via: 'DeepSeek, even with consent for private code',
+      inputs: {
+        'fallback-provider': 'deepseek',
+        'allow-public-api-for-private-code': 'true',
+      },
+    },
+    {
+      via: 'a self-hosted public provider',
+      inputs: {
+        'public-provider': 'self-hosted',
+        'fallback-provider': 'self-hosted',
+      },
+    },
+  ])(
+    'never falls back from the private provider to $via for sensitive files',
+    async ({ inputs }) => {
+      const result = await synthetic({
+        files: [file, auth],
+        inputs: { 'sensitive-paths': 'src/auth/**', ...inputs },
+        beforeRun: (_github, _deepseek, openai) => {
+          openai.inject({ status: 500, times: 10 })
+        },
+      })
+      const publicSide = [...result.deepseek.calls, ...result.selfHosted.calls]
+      expect(publicSide.length).toBeGreaterThan(0)
+      for (const call of publicSide) {
+        expect(call.prompt).not.toContain('src/auth/session.ts')
+      }
+      expect(result.openai.calls.length).toBeGreaterThan(0)
+      expect(result.run.summary).toContain('`src/auth/session.ts`')
+    },
+  )
+
+  it('keeps a file moved out of a sensitive folder off the public provider', async () => {
+    const moved: GitHubFile = {
+      filename: 'src/config.ts',
+      previous_filename: 'secrets/config.ts',
+      status: 'renamed',
+      additions: 1,
+      deletions: 1,
+      changes: 2,
+      patch:
+        '@@ -1,2 +1,2 @@\n export const region = "eu"\n' +
+        '-export const VAULT = "vault-internal-path-77"\n' +
+        '+export const VAULT = process.env.VAULT',
+    }
+    const result = await synthetic({
+      files: [file, moved],
+      inputs: { 'sensitive-paths': 'secrets/**' },
+    })
+    for (const call of result.deepseek.calls) {
+      expect(call.prompt).not.toContain('vault-internal-path-77')
+    }
+    expect(
+      result.openai.calls.some((call) =>
+        call.prompt.includes('vault-internal-path-77'),
+      ),
+    ).toBe(true)
+  })
+
   it('falls back within the private class when the provider fails, if asked to', async () => {
     const result = await synthetic({
       files: [file],
