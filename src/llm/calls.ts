@@ -103,8 +103,9 @@ export async function runCalls(
 
   const runOne = async (index: number): Promise<void> => {
     const item = work[index]
-    if (runner.stopped || !item) return
-    done[index] = await runner.execute(index, item, 0)
+    if (!item) return
+    if (runner.stopped) runner.unmade.push(...item.call.paths)
+    else done[index] = await runner.execute(index, item, 0)
   }
   await runOne(0)
   await pool(work.length - 1, Math.max(1, options.parallel), (n) =>
@@ -113,9 +114,7 @@ export async function runCalls(
 
   // Only the budget and the deadline leave files unreviewed on purpose; a
   // fatal error fails the run and says why.
-  const unmade = work
-    .filter((_, index) => (done[index]?.length ?? 0) === 0)
-    .flatMap((item) => item.call.paths)
+  const unmade = [...new Set(runner.unmade)]
   return {
     outcomes: done.flatMap((outcomes) => outcomes ?? []),
     overBudget: runner.stop === 'budget' ? unmade : [],
@@ -126,6 +125,8 @@ export async function runCalls(
 class Runner {
   #stop: Stop | undefined
   readonly #budget: Budget
+  /** Files of calls, or parts of a split call, never made. */
+  readonly unmade: string[] = []
 
   constructor(
     readonly options: CallsOptions,
@@ -157,6 +158,7 @@ class Runner {
         'deadline',
         `Not making call ${index + 1}: the run's deadline has passed.`,
       )
+      this.unmade.push(...call.paths)
       return []
     }
     core.info(
@@ -165,7 +167,10 @@ class Runner {
         `files, about ${formatCount(call.estimatedTokens)} prompt tokens`,
     )
     const first = await this.#attempt(index, lane.endpoint, call)
-    if (!first) return []
+    if (!first) {
+      this.unmade.push(...call.paths)
+      return []
+    }
     const attempts = [first]
     let error = first.result.error
 
@@ -185,6 +190,10 @@ class Runner {
         }
         const rest: CallOutcome[] = []
         for (const part of parts) {
+          if (this.stopped) {
+            this.unmade.push(...part.paths)
+            continue
+          }
           rest.push(
             ...(await this.execute(index, { lane, call: part }, depth + 1)),
           )

@@ -303,7 +303,7 @@ describe('providers and lanes', () => {
     )
   })
 
-  it.each([
+  it.each<{ via: string; inputs: Record<string, string> }>([
     {
       via: 'DeepSeek, even with consent for private code',
       inputs: {

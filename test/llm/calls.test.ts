@@ -2,8 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it, vi } from 'vitest'
 import { costOf } from '../../src/cost/cost'
 import { findPrice } from '../../src/cost/prices'
-import type { ModelClient, ModelEndpoint } from '../../src/llm/client'
-import { runCalls, type LaneCall } from '../../src/llm/calls'
+import type {
+  CallResult,
+  ModelClient,
+  ModelEndpoint,
+} from '../../src/llm/client'
+import { reviewedPaths, runCalls, type LaneCall } from '../../src/llm/calls'
 import type { PromptCall } from '../../src/prompt/build'
 import type { Lane } from '../../src/route'
 
@@ -112,5 +116,72 @@ describe('runCalls under max-cost-usd', () => {
     })
     expect(client.caps).toEqual([])
     expect(report.overBudget).toEqual(['src/a.ts'])
+  })
+})
+
+describe('a split call under max-cost-usd', () => {
+  // One file's call, cut off and split in two halves; at $1.25 per million
+  // input tokens, each half's input alone costs $0.125.
+  const half = (name: string): PromptCall => ({
+    messages: [{ role: 'user', content: name }],
+    paths: ['src/big.ts'],
+    estimatedTokens: 100_000,
+  })
+  const whole: PromptCall = {
+    messages: [{ role: 'user', content: 'whole' }],
+    paths: ['src/big.ts'],
+    estimatedTokens: 200_000,
+    split: () => [half('first'), half('second')],
+  }
+  const usage = (inputTokens: number, outputTokens: number) => ({
+    inputTokens,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens,
+    reasoningTokens: 0,
+  })
+  const asked: string[] = []
+  const answer = (call: PromptCall): CallResult => {
+    const name = String(call.messages[0]?.content)
+    asked.push(name)
+    const base = {
+      model: 'gpt-5',
+      startedAt: new Date(),
+      durationMs: 1,
+      abandoned: 0,
+    }
+    return name === 'whole'
+      ? {
+          ...base,
+          usage: usage(200_000, 1_024),
+          error: { message: 'cut off', fatal: false, kind: 'truncated' },
+        }
+      : {
+          ...base,
+          usage: usage(100_000, 2_000),
+          reply: { summary: '', findings: [], rejected: [] },
+        }
+  }
+  const splitting: ModelClient = {
+    review: (call) => Promise.resolve(answer(call)),
+  }
+
+  it('reports the file as not reviewed when the budget stops its second half', async () => {
+    const spentOnWhole = costOf(usage(200_000, 1_024), price, new Date()).usd
+    // After the cut-off call, room for the first half's worst case but not,
+    // once it is paid, for the second's.
+    const report = await runCalls([{ lane, call: whole }], {
+      clientFor: () => splitting,
+      fallbackFor: () => undefined,
+      pricing: {},
+      thinking: false,
+      parallel: 1,
+      maxCostUsd: spentOnWhole + 0.2,
+    })
+    expect(asked).toEqual(['whole', 'first'])
+    expect(report.overBudget).toEqual(['src/big.ts'])
+    expect(
+      reviewedPaths(report.outcomes, report.overBudget).has('src/big.ts'),
+    ).toBe(false)
   })
 })
