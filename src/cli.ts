@@ -31,7 +31,7 @@ import { readCliSettings, type CliRequest, type Settings } from './settings'
 import { version } from '../package.json'
 
 const USAGE = `Usage:
-  cost-aware-review review --repo OWNER/NAME --pr N [--dry-run] [--public|--private] [--input NAME=VALUE]...
+  cost-aware-review review --repo OWNER/NAME --pr N [--dry-run] [--private] [--input NAME=VALUE]...
   cost-aware-review estimate --diff FILE.patch [--public] [--title TEXT] [--input NAME=VALUE]...
   cost-aware-review --version
 
@@ -39,7 +39,9 @@ review    Reviews a pull request on GitHub, as the action would, with the
           same inputs (--input, repeatable). Keys come from GITHUB_TOKEN (or
           GH_TOKEN), DEEPSEEK_API_KEY, OPENAI_API_KEY and SELF_HOSTED_API_KEY;
           GITHUB_API_URL points it at GitHub Enterprise Server. Without
-          --dry-run it posts the review.
+          --dry-run it posts the review. The repository's visibility comes
+          from GitHub (private when it cannot be read); --private treats
+          the repository as private whatever GitHub says.
 estimate  Prices the review of a patch file (git diff or format-patch) on
           every configured route. Needs no key and no network. The patch
           counts as private code unless --public.
@@ -90,6 +92,9 @@ export async function cli(argv: readonly string[]): Promise<number> {
     }
     if (!command) throw new UsageError('name a command: review or estimate')
     const inputs = parseInputs(values.input, err)
+    if (values.public && values.private) {
+      throw new UsageError('give --public or --private, not both')
+    }
 
     if (command === 'estimate') {
       if (!values.diff) throw new UsageError('estimate needs --diff FILE.patch')
@@ -125,14 +130,15 @@ export async function cli(argv: readonly string[]): Promise<number> {
           `review needs --pr N, a pull request number; got ${values.pr === undefined ? 'none' : `"${values.pr}"`}`,
         )
       }
-      if (values.public && values.private) {
-        throw new UsageError('give --public or --private, not both')
+      // Only GitHub may say a repository is public: a flag that could send
+      // private code to the public provider would defeat the policy.
+      if (values.public) {
+        throw new UsageError(
+          'review reads the visibility from GitHub; --public applies to ' +
+            'estimate only',
+        )
       }
-      const visibility = values.public
-        ? 'public'
-        : values.private
-          ? 'private'
-          : undefined
+      const visibility = values.private ? 'private' : undefined
       return await reviewPullRequest(
         {
           command: 'review',

@@ -51,6 +51,30 @@ describe('cost-aware-review (the local CLI)', () => {
     expect(wrong.stderr).toContain('estimate needs --diff FILE.patch')
   })
 
+  it('leaves the visibility of a repository to GitHub: review refuses --public', async () => {
+    const flagged = await runCli([
+      'review',
+      '--repo',
+      'octo-org/sample-repo',
+      '--pr',
+      '1',
+      '--public',
+    ])
+    expect(flagged.code).toBe(2)
+    expect(flagged.stderr).toContain(
+      'review reads the visibility from GitHub; --public applies to estimate only',
+    )
+    const both = await runCli([
+      'estimate',
+      '--diff',
+      'x',
+      '--public',
+      '--private',
+    ])
+    expect(both.code).toBe(2)
+    expect(both.stderr).toContain('give --public or --private, not both')
+  })
+
   it.skipIf(!hasShared)(
     'estimates a patch file offline, on every route',
     async () => {
