@@ -329,13 +329,18 @@ export async function review(
   )
 
   // Findings: from every answered call. A file split across calls counts
-  // as reviewed only when every part was answered.
+  // as reviewed only when every part was answered, and none was too large
+  // to send.
   const answeredPaths = new Set(
     outcomes.flatMap((outcome) =>
       outcome.result.reply ? outcome.call.paths : [],
     ),
   )
-  const reviewed = reviewedPaths(outcomes, [...overBudget, ...outOfTime])
+  const reviewed = reviewedPaths(outcomes, [
+    ...overBudget,
+    ...outOfTime,
+    ...tooLarge.map((part) => part.path),
+  ])
   const placements = placeFindings(
     outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
     seenFiles,

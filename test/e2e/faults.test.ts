@@ -150,6 +150,31 @@ describe('model provider faults', () => {
     expect(result.run.stdout).toContain('::warning::')
   })
 
+  it('does not count a file as reviewed when one of its lines was too large to send', async () => {
+    const huge = Array.from({ length: 3_000 }, (_, k) => `v${k}`).join(', ')
+    const mixed: GitHubFile = {
+      filename: 'src/table.ts',
+      status: 'modified',
+      additions: 1,
+      deletions: 1,
+      changes: 2,
+      patch:
+        '@@ -1,2 +1,1 @@\n export {}\n-export const old = 1\n' +
+        '@@ -40,1 +39,2 @@\n export {}\n' +
+        `+export const table = [${huge}]`,
+    }
+    const result = await reviewSynthetic({
+      files: [mixed],
+      inputs: { 'max-prompt-tokens': '2200' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout).toBe(0)
+    expect(result.run.summary).toContain('Files: 0 reviewed, 1 not reviewed')
+    expect(result.run.summary).toContain(
+      'too large for one model call (`max-prompt-tokens`)',
+    )
+  })
+
   it('recovers JSON wrapped in a Markdown fence', async () => {
     const reply = {
       content:
