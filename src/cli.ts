@@ -335,11 +335,18 @@ async function estimate(
   )
 
   const withheld = new Set(lanes.withheld)
+  const tooLarge = new Set(
+    estimates
+      .filter((row) => row.label.startsWith('chosen'))
+      .flatMap((row) => row.tooLarge),
+  )
   const reviewed = lanes.lanes.flatMap((lane) =>
-    lane.files.map(
-      (file) =>
-        `  review (${lane.kind}, ${lane.endpoint.model}): ${file.path}\n`,
-    ),
+    lane.files
+      .filter((file) => !tooLarge.has(file.path))
+      .map(
+        (file) =>
+          `  review (${lane.kind}, ${lane.endpoint.model}): ${file.path}\n`,
+      ),
   )
   const skipped = [
     ...selection.statuses.flatMap((status) =>
@@ -352,8 +359,15 @@ async function estimate(
     ...[...withheld].map(
       (path) => `  not reviewed: ${path}: ${SKIP_REASON_TEXT.sensitive}\n`,
     ),
+    ...[...tooLarge].map(
+      (path) =>
+        `  not reviewed: ${path}: ${SKIP_REASON_TEXT['too-large-for-call']}\n`,
+    ),
   ]
-  out(`${files.length} files in ${path}; ${reviewed.length} to review.\n`)
+  out(
+    `${files.length} ${files.length === 1 ? 'file' : 'files'} in ${path}; ` +
+      `${reviewed.length} to review.\n`,
+  )
   out([...reviewed, ...skipped].join(''))
   out(`\nRoute: ${route.reason}.\n\n`)
   out(estimateTable(estimates))

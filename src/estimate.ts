@@ -30,6 +30,8 @@ export interface RouteEstimate {
   /** Undefined when the model has no known price. */
   readonly expectedUsd?: number
   readonly worstUsd?: number
+  /** Files with a part too large for one call: not reviewed on this route. */
+  readonly tooLarge: readonly string[]
 }
 
 /**
@@ -82,6 +84,7 @@ export function estimateCalls(
     cachedTokens,
     ...(expectedUsd !== undefined ? { expectedUsd } : {}),
     ...(worstUsd !== undefined ? { worstUsd } : {}),
+    tooLarge: [],
   }
 }
 
@@ -125,17 +128,20 @@ export async function estimateRoutes(
         ),
       },
     )
-    return estimateCalls(
-      label,
-      endpoint,
-      plan.calls,
-      count,
-      settings.pricing,
-      at,
-      {
-        thinking: settings.deepseekThinking,
-      },
-    )
+    return {
+      ...estimateCalls(
+        label,
+        endpoint,
+        plan.calls,
+        count,
+        settings.pricing,
+        at,
+        {
+          thinking: settings.deepseekThinking,
+        },
+      ),
+      tooLarge: [...new Set(plan.tooLarge.map((part) => part.path))],
+    }
   }
 
   const estimates: RouteEstimate[] = []

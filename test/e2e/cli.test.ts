@@ -3,7 +3,8 @@
  * the environment, against the emulators.
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
@@ -195,6 +196,30 @@ describe('cost-aware-review estimate, checking the configuration', () => {
       expect(unpriced.stdout).toContain('no price is known for "qwen3-coder"')
     },
   )
+
+  it('lists a file with a line too large for one call as not reviewed', async () => {
+    const huge = Array.from({ length: 3_000 }, (_, k) => `v${k}`).join(', ')
+    const patch = join(mkdtempSync(join(tmpdir(), 'car-cli-')), 'big.patch')
+    writeFileSync(
+      patch,
+      'diff --git a/src/table.ts b/src/table.ts\n' +
+        '--- a/src/table.ts\n+++ b/src/table.ts\n' +
+        `@@ -1,1 +1,2 @@\n export {}\n+export const table = [${huge}]\n`,
+    )
+    const result = await runCli([
+      'estimate',
+      '--diff',
+      patch,
+      '--input',
+      'max-prompt-tokens=2200',
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain('1 file in')
+    expect(result.stdout).toContain('0 to review')
+    expect(result.stdout).toContain(
+      'not reviewed: src/table.ts: too large for one model call',
+    )
+  })
 
   it('says when a patch holds nothing, and what to do about an unreadable one', async () => {
     const missing = await runCli([
