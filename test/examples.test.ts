@@ -14,6 +14,7 @@ interface Workflow {
   jobs: Record<
     string,
     {
+      'timeout-minutes'?: number
       steps: Array<{
         uses?: string
         run?: string
@@ -68,6 +69,17 @@ describe('the example workflows', () => {
           'reopened',
           'ready_for_review',
         ])
+      })
+
+      it("lets the action's deadline pass before the job's", () => {
+        const job = Object.values(workflow.jobs).find((j) =>
+          j.steps.includes(step),
+        )!
+        const deadline = Number(
+          step.with?.['run-timeout-minutes'] ??
+            readAction().inputs['run-timeout-minutes']?.default,
+        )
+        expect(job['timeout-minutes']).toBeGreaterThan(deadline)
       })
 
       it('never checks out or runs code', () => {
