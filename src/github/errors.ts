@@ -26,7 +26,8 @@ export function githubFailure(error: unknown, doing: string): Error {
       { cause: error },
     )
   }
-  const status = statusOf(error)
+  // Octokit reports a request that never got an answer as a 500.
+  const status = unreachable(error) ? undefined : statusOf(error)
   const message = error instanceof Error ? error.message : String(error)
   return new Error(
     `GitHub failed while ${doing} (${status ?? 'no answer'}: ${message}). ` +
@@ -39,6 +40,16 @@ export function githubFailure(error: unknown, doing: string): Error {
 export function timedOut(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     if (cause.name === 'TimeoutError') return true
+  }
+  return false
+}
+
+/** A request that reached no server: refused, unresolved, cut off. */
+export function unreachable(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.name === 'TypeError' && cause.message === 'fetch failed') {
+      return true
+    }
   }
   return false
 }

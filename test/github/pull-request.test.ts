@@ -206,3 +206,18 @@ describe('time limits', () => {
     expect(Date.now() - started).toBeLessThan(30_000)
   })
 })
+
+describe('an unreachable GitHub API', () => {
+  it('says no answer came and what to check, not a server error', async () => {
+    const closed = await startGitHubEmulator()
+    const { url } = closed
+    await closed.close()
+    const client = createOctokit('ghs_test', url, { retryUnitMs: 10 })
+    const failure = readingGitHub('reading the visibility', () =>
+      client.rest.repos.get({ owner: 'octo-org', repo: 'sample-repo' }),
+    )
+    await expect(failure).rejects.toThrow(
+      /^GitHub failed while reading the visibility \(no answer: .*\)\. Check that the GitHub API is reachable/,
+    )
+  })
+})
