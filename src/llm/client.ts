@@ -358,6 +358,41 @@ export function askedWaitMs(headers: Headers): number | undefined {
   return Number.isNaN(date) ? undefined : date - Date.now()
 }
 
+/**
+ * The longer of the waits OpenAI's `x-ratelimit-reset-requests` and
+ * `-tokens` headers give, in milliseconds. They are Go durations ("12ms",
+ * "6m0s"): go-openai's ratelimit.go reads them with time.ParseDuration.
+ */
+export function resetHintMs(headers: Headers): number | undefined {
+  const waits = ['requests', 'tokens'].flatMap((kind) => {
+    const value = headers.get(`x-ratelimit-reset-${kind}`)?.trim() ?? ''
+    const ms = goDurationMs(value)
+    return ms === undefined ? [] : [ms]
+  })
+  return waits.length > 0 ? Math.max(...waits) : undefined
+}
+
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 0.000_001,
+}
+
+function goDurationMs(text: string): number | undefined {
+  if (!/^(?:\d+(?:\.\d+)?(?:h|ms|us|µs|ns|m|s))+$/.test(text)) return undefined
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(
+    /(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)/g,
+  )) {
+    total += Number(amount) * (DURATION_UNIT_MS[unit ?? ''] ?? 0)
+  }
+  return Math.ceil(total)
+}
+
 /** False when the request surely never reached the server. */
 function mayHaveArrived(error: unknown): boolean {
   const cause = error instanceof Error ? error.cause : undefined
@@ -371,6 +406,8 @@ function mayHaveArrived(error: unknown): boolean {
 /**
  * The SDK retries every 429, but one that says the account is out of quota
  * or balance will say so again: marking it not retryable saves the wait.
+ * A 429 that hints its reset only in OpenAI's `x-ratelimit-reset-*`
+ * headers gets that wait as `retry-after-ms`, which the SDK honours.
  */
 async function noRetryOnQuota(
   input: string | URL | Request,
@@ -386,6 +423,10 @@ async function noRetryOnQuota(
     )
   ) {
     headers.set('x-should-retry', 'false')
+  }
+  const reset = resetHintMs(headers)
+  if (askedWaitMs(headers) === undefined && reset !== undefined) {
+    headers.set('retry-after-ms', String(reset))
   }
   return new Response(text, {
     status: response.status,

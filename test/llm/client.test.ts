@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import {
   askedWaitMs,
   createModelClient,
+  resetHintMs,
   type ModelEndpoint,
 } from '../../src/llm/client'
 import type { PromptCall } from '../../src/prompt/build'
@@ -331,6 +332,50 @@ describe('waits the provider asks for', () => {
     expect(server.calls).toHaveLength(1)
     expect(result.error?.fatal).toBe(false)
     expect(result.error?.message).toContain('asked to wait 3600 s')
+  })
+
+  it("waits for the reset OpenAI's rate-limit headers hint at", async () => {
+    const server = await emulator({ flavour: 'openai' })
+    server.inject({
+      status: 429,
+      headers: {
+        'x-ratelimit-reset-requests': '1.2s',
+        'x-ratelimit-reset-tokens': '15ms',
+      },
+    })
+    const reviewer = createModelClient(
+      {
+        provider: 'openai',
+        baseUrl: server.url,
+        model: 'gpt-5',
+        apiKey: 'test-key',
+        keyInput: 'openai-api-key',
+        modelInput: 'openai-model',
+      },
+      { timeoutMs: 5_000, maxRetries: 1, promptCacheKey: 'car-test' },
+    )
+    const started = Date.now()
+    const result = await reviewer.review(call)
+    expect(result.error).toBeUndefined()
+    expect(server.calls).toHaveLength(2)
+    // The SDK's own first backoff is at most half a second.
+    expect(server.calls[1]!.at - started).toBeGreaterThanOrEqual(1_150)
+  })
+
+  it('reads Go durations in the reset headers', () => {
+    const hint = (requests: string, tokens = '') =>
+      resetHintMs(
+        new Headers({
+          'x-ratelimit-reset-requests': requests,
+          'x-ratelimit-reset-tokens': tokens,
+        }),
+      )
+    expect(hint('20ms')).toBe(20)
+    expect(hint('6m0s')).toBe(360_000)
+    expect(hint('1h2m3.5s')).toBe(3_723_500)
+    expect(hint('1s', '2s')).toBe(2_000)
+    expect(hint('soon')).toBeUndefined()
+    expect(resetHintMs(new Headers())).toBeUndefined()
   })
 
   it('reads milliseconds, seconds and HTTP dates', () => {
