@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { parseGitDiff } from './diff/git'
-import { parseFile } from './diff/parse'
+import { parseFile, type PatchSource } from './diff/parse'
 import { ratesAt } from './cost/cost'
 import { findPrice } from './cost/prices'
 import {
@@ -42,9 +42,9 @@ review    Reviews a pull request on GitHub, as the action would, with the
           --dry-run it posts the review. The repository's visibility comes
           from GitHub (private when it cannot be read); --private treats
           the repository as private whatever GitHub says.
-estimate  Prices the review of a patch file (git diff or format-patch) on
-          every configured route. Needs no key and no network. The patch
-          counts as private code unless --public.
+estimate  Prices the review of a patch file (git diff or format-patch; -
+          reads standard input) on every configured route. Needs no key
+          and no network. The patch counts as private code unless --public.
 `
 
 // Inputs that hold credentials: better in the environment than in shell
@@ -64,6 +64,11 @@ export async function cli(argv: readonly string[]): Promise<number> {
   const stdout = process.stdout.write.bind(process.stdout)
   const out: Write = (text) => void stdout(text)
   const err: Write = (text) => void process.stderr.write(text)
+  // A reader that stops early, like `head`, is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(process.exitCode ?? 0)
+  })
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -112,6 +117,7 @@ export async function cli(argv: readonly string[]): Promise<number> {
           values.title ?? '',
           inputs,
           out,
+          err,
         )
       } finally {
         restore()
@@ -291,7 +297,9 @@ async function estimate(
   title: string,
   inputs: Record<string, string>,
   out: Write,
+  warn: Write,
 ): Promise<number> {
+  const name = path === '-' ? 'standard input' : path
   const settings = readCliSettings({
     command: 'estimate',
     visibility: isPublic ? 'public' : 'private',
@@ -304,7 +312,7 @@ async function estimate(
   })
   let text: string
   try {
-    text = readFileSync(path, 'utf8')
+    text = readFileSync(path === '-' ? 0 : path, 'utf8')
   } catch (error) {
     throw new Error(
       `cannot read the patch file ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ` +
@@ -312,11 +320,42 @@ async function estimate(
       { cause: error },
     )
   }
-  const files = parseGitDiff(text).map(parseFile)
-  if (files.length === 0) {
-    out(`${path} holds no file changes: nothing to estimate.\n`)
-    return 0
+  let sources: PatchSource[]
+  try {
+    sources = parseGitDiff(text)
+  } catch (error) {
+    throw new Error(
+      `cannot read ${name} as a patch (${(error as Error).message}); make ` +
+        'one with e.g. `git diff origin/main...HEAD > change.patch`',
+      { cause: error },
+    )
   }
+  if (sources.length === 0) {
+    if (text.trim() === '') {
+      out(`${name} is empty: nothing to estimate.\n`)
+      return 0
+    }
+    throw new Error(
+      `${name} is not a patch: no file diffs in it. Make one with e.g. ` +
+        '`git diff origin/main...HEAD > change.patch`',
+    )
+  }
+  const repeated = [
+    ...new Set(
+      sources
+        .map((source) => source.filename)
+        .filter((name, index, all) => all.indexOf(name) !== index),
+    ),
+  ]
+  if (repeated.length > 0) {
+    warn(
+      `${name} changes ${repeated.length === 1 ? 'a file' : 'files'} more ` +
+        `than once (${repeated.slice(0, 3).join(', ')}${repeated.length > 3 ? ', …' : ''}), ` +
+        'as a series of commits does: each diff is priced as it is. ' +
+        '`git diff origin/main...HEAD` gives the one diff a pull request shows.\n',
+    )
+  }
+  const files = sources.map(parseFile)
   const selection = selectFiles(files, settings)
   const redacted = redactPullRequest(
     { title, body: '' },
@@ -365,7 +404,7 @@ async function estimate(
     ),
   ]
   out(
-    `${files.length} ${files.length === 1 ? 'file' : 'files'} in ${path}; ` +
+    `${files.length} ${files.length === 1 ? 'file' : 'files'} in ${name}; ` +
       `${reviewed.length} to review.\n`,
   )
   out([...reviewed, ...skipped].join(''))

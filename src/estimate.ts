@@ -153,6 +153,10 @@ export async function estimateRoutes(
   for (const lane of lanes.lanes) {
     estimates.push(await estimate(label[lane.kind], lane.endpoint, lane.files))
   }
+  // Nothing to review still has a route, at no cost.
+  if (lanes.lanes.length === 0) {
+    estimates.push(await estimate(label.default, route.endpoint, []))
+  }
   const others = new Set([
     settings.publicProvider,
     settings.privateProvider,

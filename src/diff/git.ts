@@ -7,7 +7,7 @@ import { parsePatch } from 'diff'
 import type { PatchSource } from './parse'
 
 export function parseGitDiff(text: string): PatchSource[] {
-  return parsePatch(text).flatMap((file): PatchSource[] => {
+  return parsePatch(withoutSignatures(text)).flatMap((file): PatchSource[] => {
     const oldPath = stripSide(file.oldFileName)
     const newPath = stripSide(file.newFileName)
     const path = newPath ?? oldPath
@@ -59,4 +59,23 @@ export function parseGitDiff(text: string): PatchSource[] {
 function stripSide(path: string | undefined): string | undefined {
   if (path === undefined || path === '/dev/null') return undefined
   return path.replace(/^[ab]\//, '')
+}
+
+// Each mail of `git format-patch` starts with this line.
+const MAIL_START = /^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$/m
+
+// A mail's default signature: "-- " and the git version ("2.43.0"), at its
+// very end. Anywhere else "-- " is a removed line "- ".
+const SIGNATURE = /\n-- \n\d+\.\d+[^\n]*\n*$/
+
+/**
+ * `git format-patch` ends each mail with a signature, which would
+ * otherwise read as lines of the last hunk.
+ */
+function withoutSignatures(text: string): string {
+  if (!MAIL_START.test(text)) return text
+  return text
+    .split(new RegExp(`(?=${MAIL_START.source})`, 'm'))
+    .map((mail) => mail.replace(SIGNATURE, '\n'))
+    .join('')
 }

@@ -27,6 +27,50 @@ describe('parseGitDiff', () => {
     expect(parseFile(file!).right.has(3)).toBe(true)
   })
 
+  const mail = (subject: string, hunk: string[], signature: boolean) => [
+    'From 1234567890abcdef1234567890abcdef12345678 Mon Sep 17 00:00:00 2001',
+    'From: A Developer <dev@example.com>',
+    'Date: Fri, 4 Dec 2026 10:00:00 +0000',
+    `Subject: [PATCH] ${subject}`,
+    '',
+    '---',
+    ' notes.md | 2 +-',
+    ' 1 file changed, 1 insertion(+), 1 deletion(-)',
+    '',
+    'diff --git a/notes.md b/notes.md',
+    'index 1111111..2222222 100644',
+    '--- a/notes.md',
+    '+++ b/notes.md',
+    ...hunk,
+    ...(signature ? ['-- ', '2.43.0', ''] : []),
+    '',
+  ]
+
+  it('leaves out the signature git format-patch ends each mail with', () => {
+    const text = [
+      ...mail('First', ['@@ -1,2 +1,2 @@', ' # Notes', '-old', '+new'], true),
+      ...mail(
+        'Second',
+        ['@@ -1,2 +1,2 @@', ' # Notes', '-new', '+newer'],
+        true,
+      ),
+    ].join('\n')
+    const files = parseGitDiff(text)
+    expect(files.map((file) => [file.filename, file.patch])).toEqual([
+      ['notes.md', '@@ -1,2 +1,2 @@\n # Notes\n-old\n+new'],
+      ['notes.md', '@@ -1,2 +1,2 @@\n # Notes\n-new\n+newer'],
+    ])
+  })
+
+  it('keeps a removed "- " line at the end of a mail without a signature', () => {
+    const text = mail(
+      'List',
+      ['@@ -1,2 +1,1 @@', ' # List', '-- ', ''],
+      false,
+    ).join('\n')
+    expect(parseGitDiff(text)[0]?.patch).toBe('@@ -1,2 +1,1 @@\n # List\n-- ')
+  })
+
   it.skipIf(!hasShared).each(fixtureSlugs())(
     'reads %s like the files endpoint lists it: names, statuses, counts and anchors',
     (slug) => {

@@ -18,17 +18,22 @@ import { mixedFindings, scriptedReviewer } from './reviewer'
 
 const CLI = resolve(import.meta.dirname, '../../dist/cli.js')
 
-function runCli(args: string[], env: Record<string, string> = {}) {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  stdin?: string,
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>(
     (done, fail) => {
       const child = spawn(process.execPath, [CLI, ...args], {
         env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       })
+      if (stdin !== undefined) child.stdin?.end(stdin)
       let stdout = ''
       let stderr = ''
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
       child.on('error', fail)
       child.on('close', (code) => {
         done({ code, stdout, stderr })
@@ -218,6 +223,29 @@ describe('cost-aware-review estimate, checking the configuration', () => {
     expect(result.stdout).toContain('0 to review')
     expect(result.stdout).toContain(
       'not reviewed: src/table.ts: too large for one model call',
+    )
+  })
+
+  it('reads a patch from standard input, and refuses a file that is not a patch', async () => {
+    const patch =
+      'diff --git a/src/a.ts b/src/a.ts\n--- a/src/a.ts\n+++ b/src/a.ts\n' +
+      '@@ -1,1 +1,1 @@\n-old()\n+fresh()\n'
+    const piped = await runCli(['estimate', '--diff', '-'], {}, patch)
+    expect(piped.code, piped.stderr).toBe(0)
+    expect(piped.stdout).toContain('1 file in standard input; 1 to review.')
+
+    const excluded = await runCli(
+      ['estimate', '--diff', '-', '--input', 'exclude=src/**'],
+      {},
+      patch,
+    )
+    expect(excluded.stdout).toContain('0 to review')
+    expect(excluded.stdout).toMatch(/^chosen route +openai gpt-5 +0 /m)
+
+    const prose = await runCli(['estimate', '--diff', '-'], {}, '# Notes\n')
+    expect(prose.code).toBe(1)
+    expect(prose.stderr).toContain(
+      'standard input is not a patch: no file diffs in it',
     )
   })
 
