@@ -64,7 +64,12 @@ import {
 import { decideScope, type ReviewScope } from './scope'
 import { redactFile, redactPullRequest } from './redact'
 import { selectFiles, settleStatuses, type SkipReason } from './select'
-import { carryForward, StandingFindings, type Verdict } from './standing'
+import {
+  carryForward,
+  distinctFindings,
+  StandingFindings,
+  type Verdict,
+} from './standing'
 import {
   parseRepositoryConfig,
   readSettings,
@@ -341,13 +346,15 @@ export async function review(
     ...outOfTime,
     ...tooLarge.map((part) => part.path),
   ])
-  const placements = placeFindings(
-    outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
-    seenFiles,
-    answeredPaths,
-    // Removed lines of an incremental diff are numbered in the last
-    // reviewed head, not in the base GitHub anchors LEFT comments to.
-    { left: (path) => scope.whole.has(path) },
+  const placements = distinctFindings(
+    placeFindings(
+      outcomes.flatMap((outcome) => outcome.result.reply?.findings ?? []),
+      seenFiles,
+      answeredPaths,
+      // Removed lines of an incremental diff are numbered in the last
+      // reviewed head, not in the base GitHub anchors LEFT comments to.
+      { left: (path) => scope.whole.has(path) },
+    ),
   )
   const statuses = settleStatuses(scope.statuses, {
     reviewed,

@@ -136,6 +136,23 @@ export function standingOf(placement: Placement): Standing {
       }
 }
 
+/**
+ * Each finding once: calls that share context, or the parts of a split
+ * call, can report one twice. Two different findings on one line are both
+ * kept.
+ */
+export function distinctFindings(
+  placements: readonly Placement[],
+): Placement[] {
+  const seen = new Set<string>()
+  return placements.filter((placement) => {
+    const same = `${slotOf(standingOf(placement))}\0${textKey(placement.finding.body)}`
+    if (seen.has(same)) return false
+    seen.add(same)
+    return true
+  })
+}
+
 /** Earlier findings, and which new ones they already stand for. */
 export class StandingFindings {
   readonly #worst = new Map<string, number>()
@@ -159,20 +176,11 @@ export class StandingFindings {
     return worst !== undefined && worst <= SEVERITIES.indexOf(finding.v)
   }
 
-  /**
-   * This run's findings that no earlier one stands for, each once: calls
-   * that share context can report a finding twice. Two different findings
-   * on one line are both news.
-   */
+  /** This run's findings that no earlier one stands for, each once. */
   news(placements: readonly Placement[]): Placement[] {
-    const seen = new Set<string>()
-    return placements.filter((placement) => {
-      const finding = standingOf(placement)
-      const same = `${slotOf(finding)}\0${textKey(placement.finding.body)}`
-      if (this.covers(placement) || seen.has(same)) return false
-      seen.add(same)
-      return true
-    })
+    return distinctFindings(placements).filter(
+      (placement) => !this.covers(placement),
+    )
   }
 
   /** The findings that stand once this run's are posted. */

@@ -150,6 +150,16 @@ describe('model provider faults', () => {
     expect(result.run.stdout).toContain('::warning::')
   })
 
+  it('shows a finding the model repeats once, in the review and in the summary', async () => {
+    const result = await reviewSynthetic({
+      files: [file(1)],
+      findings: [finding, { ...finding }],
+    })
+    runs.push(result)
+    expect(result.review?.comments).toHaveLength(1)
+    expect(result.run.summary).toContain('<summary>Findings (1)</summary>')
+  })
+
   it('does not count a file as reviewed when one of its lines was too large to send', async () => {
     const huge = Array.from({ length: 3_000 }, (_, k) => `v${k}`).join(', ')
     const mixed: GitHubFile = {
