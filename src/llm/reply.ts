@@ -126,10 +126,27 @@ function toLineNumber(value: unknown): number | undefined {
     : undefined
 }
 
+// Words models use for the scale's steps in JSON mode, which enforces no
+// schema: a finding is worth more than the word it was filed under.
+const SEVERITY_WORDS: Readonly<Record<string, Severity>> = {
+  blocker: 'critical',
+  high: 'major',
+  error: 'major',
+  medium: 'minor',
+  moderate: 'minor',
+  warning: 'minor',
+  low: 'nit',
+  info: 'nit',
+  trivial: 'nit',
+}
+
 function toSeverity(value: unknown): Severity | undefined {
   if (typeof value !== 'string') return undefined
   const normalised = value.trim().toLowerCase()
-  return SEVERITIES.find((severity) => severity === normalised)
+  return (
+    SEVERITIES.find((severity) => severity === normalised) ??
+    SEVERITY_WORDS[normalised]
+  )
 }
 
 // undefined: not given (anchoring infers it); null: given but invalid.

@@ -90,7 +90,7 @@ describe('parseReply', () => {
         comments: [
           finding,
           { ...finding, line: 0 },
-          { ...finding, severity: 'blocker' },
+          { ...finding, severity: 'urgent' },
           { ...finding, body: '' },
           { ...finding, side: 'UP' },
           'not an object',
@@ -101,7 +101,7 @@ describe('parseReply', () => {
     expect(reply.findings).toHaveLength(1)
     expect(reply.rejected).toEqual([
       'comments[1]: missing or invalid "line"',
-      'comments[2]: invalid "severity" "blocker"',
+      'comments[2]: invalid "severity" "urgent"',
       'comments[3]: missing "body"',
       'comments[4]: invalid "side" "UP"',
       'comments[5]: not an object',
@@ -114,6 +114,26 @@ describe('parseReply', () => {
     expect(() => parseReply('I found no problems.')).toThrow(/not valid JSON/)
     expect(() => parseReply('[1, 2]')).toThrow(/not an object/)
     expect(() => parseReply('{"summary": "cut off')).toThrow(ReplyFormatError)
+  })
+})
+
+describe('parseReply with severities in other words', () => {
+  it('files them on the scale instead of dropping the finding', () => {
+    const words = ['Blocker', 'high', 'medium', 'LOW', 'info']
+    const reply = parseReply(
+      JSON.stringify({
+        summary: 's',
+        comments: words.map((severity) => ({ ...finding, severity })),
+      }),
+    )
+    expect(reply.rejected).toEqual([])
+    expect(reply.findings.map((item) => item.severity)).toEqual([
+      'critical',
+      'major',
+      'minor',
+      'nit',
+      'nit',
+    ])
   })
 })
 
