@@ -87,9 +87,14 @@ function follow(
   return line === undefined ? undefined : { ...earlier, p: path, l: line }
 }
 
+// Code shorter than this, without spaces, is too common to find again:
+// `return result` or `}` recur in unrelated places of a file.
+const MIN_DISTINCT_CODE = 16
+
 /**
  * Finds an inline finding's code again: the line on its side with the
- * same code nearest to where it was, each line taken once.
+ * same code nearest to where it was, each line taken once. Only distinct
+ * code is followed: a common statement found again may be other code.
  */
 function relocator(
   byPath: ReadonlyMap<string, DiffFile>,
@@ -102,6 +107,11 @@ function relocator(
     for (const [line, ref] of sideLines(file, earlier.s)) {
       const slot = `${earlier.p}\0${earlier.s}\0${line}\0${earlier.v}`
       if (taken.has(slot) || textKey(ref.text) !== earlier.k) continue
+      if (
+        normaliseCode(ref.text).replace(/\s/g, '').length < MIN_DISTINCT_CODE
+      ) {
+        return undefined
+      }
       if (
         best === undefined ||
         Math.abs(line - earlier.l) < Math.abs(best - earlier.l)

@@ -102,6 +102,17 @@ describe('carryForward', () => {
     ).toEqual([finding(2), finding(5)])
   })
 
+  it('after a force-push, lets go of a finding on a common statement', () => {
+    const common = finding(3, { k: textKey('  return result') })
+    const rewritten = diffFile(
+      'src/a.ts',
+      '@@ -0,0 +1,4 @@\n+function parse(text) {\n+  const result = read(text)\n' +
+        '+  return result\n+}',
+      { status: 'added' },
+    )
+    expect(carryForward([common], { kind: 'unknown' }, [rewritten])).toEqual([])
+  })
+
   it('keeps a body finding while its file is in the pull request', () => {
     const body = finding(40, { k: textKey('Never called.'), b: 1 })
     const untouched: Moves = { kind: 'compared', changes: [] }
