@@ -502,9 +502,16 @@ export function describeError(
   return { ...described, message: scrub(described.message, endpoint.apiKey) }
 }
 
+// A "key" this short is a placeholder, as for a local server; cutting it
+// out of every word would leave the message unreadable.
+const MIN_SCRUBBED_KEY = 6
+
 function scrub(message: string, apiKey: string | undefined): string {
   const flat = message.replace(/\s+/g, ' ')
-  const keyless = apiKey ? flat.split(apiKey).join('[REDACTED]') : flat
+  const keyless =
+    apiKey && apiKey.length >= MIN_SCRUBBED_KEY
+      ? flat.split(apiKey).join('[REDACTED]')
+      : flat
   const clean = redactText(keyless).value
   return clean.length <= 400 ? clean : `${clean.slice(0, 400)}… (cut)`
 }

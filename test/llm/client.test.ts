@@ -242,6 +242,26 @@ describe('model calls per provider', () => {
 })
 
 describe('provider errors in the review', () => {
+  it('stay readable when the key is a one-letter placeholder', async () => {
+    const server = await emulator({ flavour: 'self-hosted', apiKey: null })
+    server.inject({
+      status: 400,
+      body: { error: { message: 'bad request for this model' } },
+    })
+    const result = await createModelClient(
+      {
+        provider: 'self-hosted',
+        baseUrl: server.url,
+        model: 'qwen3-coder',
+        apiKey: 'e',
+        keyInput: 'self-hosted-api-key',
+        modelInput: 'self-hosted-model',
+      },
+      { timeoutMs: 5_000, maxRetries: 0 },
+    ).review(call)
+    expect(result.error?.message).toContain('bad request for this model')
+  })
+
   it('are cut short and scrubbed of the key a proxy echoes back', async () => {
     const server = await emulator({ flavour: 'deepseek' })
     server.inject({
