@@ -1,7 +1,8 @@
 /**
- * Making model text safe to publish. The model reads text anyone can write
- * in a pull request, so what it writes is treated as untrusted too: it
- * cannot ping people or teams and cannot forge this action's hidden markers.
+ * Making untrusted text safe to publish: file names, provider errors, and
+ * model text, since the model reads text anyone can write in a pull
+ * request. None of it can ping people or teams, add HTML (images, hidden
+ * comments) or forge this action's hidden markers.
  */
 
 // A zero-width space keeps the text readable and breaks what GitHub would
@@ -10,30 +11,41 @@
 // in code the character is invisible.
 const ZERO_WIDTH_SPACE = '\u200b'
 
-/** Neutralises mentions of users and teams, and HTML comment markers. */
+/**
+ * Neutralises what GitHub would act on in text others wrote: mentions of
+ * users and teams, and raw HTML (tags, and comments such as this action's
+ * hidden markers). Markdown is left as written.
+ */
 export function sanitizeModelText(text: string): string {
   return (
     text
-      // Not after a letter or digit: user@example.com is an address, which
-      // GitHub does not treat as a mention.
-      .replace(
-        /(^|[^A-Za-z0-9.+-])@(?=[A-Za-z0-9_-])/g,
-        `$1@${ZERO_WIDTH_SPACE}`,
-      )
-      .replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`)
+      // GitHub links @name after the start or any non-word character, so
+      // after "-", "." or "+" too (html-pipeline's MentionFilter matches
+      // (?:^|\W)@name). Only a letter or digit before the @ is left alone:
+      // user@example.com is an address, not a mention.
+      .replace(/(?<![A-Za-z0-9])@(?=[A-Za-z0-9_-])/g, `@${ZERO_WIDTH_SPACE}`)
+      // Raw HTML (a tag, a closing tag, a comment, a declaration) starts
+      // with "<" right before a letter, "/", "!" or "?" (CommonMark, "Raw
+      // HTML"): with a character between them it is text. Unlike &lt;,
+      // the character stays invisible in code spans, where model text
+      // often writes types such as Vec<T>.
+      .replace(/<(?=[A-Za-z/!?])/g, `<${ZERO_WIDTH_SPACE}`)
       .replace(/-->/g, `--${ZERO_WIDTH_SPACE}>`)
   )
 }
 
 /**
- * Model text as one line of a Markdown list in the review body: sanitized,
- * with HTML brackets escaped, since it is not in a code span.
+ * Untrusted text as one line of Markdown, such as a list item or a note:
+ * sanitized, and on one line so that it cannot end the item or start a
+ * block of its own.
  */
 export function inlineText(text: string): string {
-  return sanitizeModelText(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
+  return oneLine(sanitizeModelText(text))
+}
+
+/** Text with its line breaks, and the spaces around them, made one space. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]\s*/g, ' ')
 }
 
 /**
@@ -43,7 +55,7 @@ export function inlineText(text: string): string {
  * pipe nor a line break can end the cell or the row.
  */
 export function tableCell(text: string): string {
-  return sanitizeModelText(escapeHtml(text.replace(/\s*\n\s*/g, ' ')))
+  return sanitizeModelText(escapeHtml(oneLine(text)))
     .replace(/`([^`]+)`/g, '<code>$1</code>')
     .replace(/\|/g, '&#124;')
 }
@@ -69,11 +81,15 @@ export function escapeHtml(text: string): string {
 
 /** A fence longer than any run of backticks in `code`. */
 export function fenceFor(code: string): string {
-  const longest = Math.max(
-    2,
-    ...[...code.matchAll(/`+/g)].map((match) => match[0].length),
-  )
-  return '`'.repeat(longest + 1)
+  return '`'.repeat(Math.max(3, longestBacktickRun(code) + 1))
+}
+
+function longestBacktickRun(text: string): number {
+  let longest = 0
+  for (const match of text.matchAll(/`+/g)) {
+    longest = Math.max(longest, match[0].length)
+  }
+  return longest
 }
 
 /** Formats a count with thousands separators. */
@@ -88,9 +104,19 @@ export function formatUsd(value: number): string {
   return `$${value.toFixed(4)}`
 }
 
-/** A path as inline code, safe for any characters in it. */
+/**
+ * A path as inline code, whatever it holds. A code span ends only at a run
+ * of exactly as many backticks as opened it (CommonMark, "Code spans"): a
+ * fence longer than any run in the path cannot end early, and spaces keep
+ * a backtick at either end of the path off the fence. One space each side
+ * is dropped when rendered, so a path's own spaces at both ends get one
+ * more each. The path is made one line, since a line break could end the
+ * paragraph the span is in, and sanitized, in case a renderer reads the
+ * span otherwise.
+ */
 export function codePath(path: string): string {
-  const fence = path.includes('`') ? '`` ' : '`'
-  const close = path.includes('`') ? ' ``' : '`'
-  return `${fence}${path}${close}`
+  const text = inlineText(path)
+  const fence = '`'.repeat(longestBacktickRun(text) + 1)
+  const pad = /`|^ | $/.test(text) ? ' ' : ''
+  return `${fence}${pad}${text}${pad}${fence}`
 }
