@@ -17,11 +17,16 @@ const PATTERNS = [
   /\bsubmit an? approve\b/i,
 ]
 
-/** Where text addressed to a reviewer appears: "the title", "a.ts:9". */
+/**
+ * Where text addressed to a reviewer appears: "the title", "a.ts:9"; `at`
+ * names a line of a file.
+ */
 export function findInjectionAttempts(
   title: string,
   description: string,
   files: readonly DiffFile[],
+  at: (path: string, line: number | null) => string = (path, line) =>
+    `${path}:${line}`,
 ): string[] {
   const found: string[] = []
   if (suspicious(title)) found.push('the title')
@@ -30,7 +35,7 @@ export function findInjectionAttempts(
     for (const hunk of file.hunks) {
       for (const line of hunk.lines) {
         if (line.kind === 'add' && suspicious(line.text)) {
-          found.push(`${file.path}:${line.newLine}`)
+          found.push(at(file.path, line.newLine))
         }
       }
     }

@@ -89,7 +89,12 @@ export interface ReviewRecord {
 }
 
 export function reviewMarker(record: ReviewRecord): string {
-  return `<!-- ${NAME}:review=${JSON.stringify(record)} -->`
+  // The record holds file names; written as JSON escapes, which parse back
+  // the same, no "<" or ">" in them can end the comment early.
+  const json = JSON.stringify(record)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+  return `<!-- ${NAME}:review=${json} -->`
 }
 
 const REVIEW_MARKER = new RegExp(`^<!-- ${NAME}:review=(\\{.*\\}) -->$`)

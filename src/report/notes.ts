@@ -7,7 +7,7 @@ import type { CallOutcome } from '../llm/calls'
 import { findInjectionAttempts } from '../prompt/injection'
 import type { ReviewScope } from '../scope'
 import type { PullRequestInfo } from '../settings'
-import { cut } from './text'
+import { codePath, cut } from './text'
 
 // The files endpoint lists at most this many files of a pull request.
 const LISTED_FILES = 3000
@@ -45,7 +45,12 @@ export function runNotes(
   reviewed: ReadonlySet<string>,
 ): string[] {
   const notes: string[] = [...unlistedNote(pull, scope)]
-  const attempts = findInjectionAttempts(pull.title, pull.body, scope.files)
+  const attempts = findInjectionAttempts(
+    pull.title,
+    pull.body,
+    scope.files,
+    (path, line) => `${codePath(path)}:${line}`,
+  )
   if (attempts.length > 0) {
     notes.push(
       `This pull request contains text addressed to AI reviewers ` +
@@ -56,26 +61,26 @@ export function runNotes(
   if (withheld.length > 0) {
     notes.push(
       `Not reviewed because they match \`sensitive-paths\` and no private ` +
-        `provider is configured: ${list(withheld)}.`,
+        `provider is configured: ${paths(withheld)}.`,
     )
   }
   if (tooLarge.length > 0) {
     notes.push(
       `Too large for one model call, not reviewed: ` +
-        `${list(tooLarge.map((part) => part.label))}. ` +
+        `${list(tooLarge.map((part) => codePath(part.label)))}. ` +
         'Raise `max-prompt-tokens` to include them.',
     )
   }
   if (overBudget.length > 0) {
     notes.push(
       'Not reviewed because the next call would exceed `max-cost-usd`: ' +
-        `${list(overBudget)}.`,
+        `${paths(overBudget)}.`,
     )
   }
   if (outOfTime.length > 0) {
     notes.push(
       'Not reviewed because the run reached `run-timeout-minutes`: ' +
-        `${list(outOfTime)}.`,
+        `${paths(outOfTime)}.`,
     )
   }
   for (const outcome of outcomes) {
@@ -85,7 +90,7 @@ export function runNotes(
     if (error && lost.length > 0) {
       notes.push(
         `A model call failed (${cut(error.message, MAX_ERROR_LENGTH)}); ` +
-          `not reviewed: ${list(lost)}.`,
+          `not reviewed: ${paths(lost)}.`,
       )
     }
   }
@@ -123,6 +128,11 @@ export function runNotes(
 // review body.
 const MAX_LISTED = 20
 const MAX_ERROR_LENGTH = 300
+
+/** File names, as code: they may hold Markdown, mentions or HTML. */
+function paths(items: readonly string[]): string {
+  return list(items.map(codePath))
+}
 
 function list(items: readonly string[]): string {
   const shown = items.slice(0, MAX_LISTED).join(', ')

@@ -15,7 +15,14 @@ import {
   type ReviewRecord,
   type RunRecord,
 } from './markers'
-import { codePath, cut, fenceFor, inlineText, sanitizeModelText } from './text'
+import {
+  codePath,
+  cut,
+  fenceFor,
+  inlineText,
+  oneLine,
+  sanitizeModelText,
+} from './text'
 
 export interface ReviewInput {
   readonly headSha: string
@@ -183,7 +190,8 @@ function renderBody(
       ? `…and ${omitted} more ${omitted === 1 ? 'finding' : 'findings'}, ` +
         "cut to stay under GitHub's size limit: the job summary lists them all."
       : '',
-    ...input.notes.map((note) => `> [!NOTE]\n> ${note}`),
+    // Notes quote file names and provider errors.
+    ...input.notes.map((note) => `> [!NOTE]\n> ${inlineText(note)}`),
     skippedFiles(input.statuses),
     `<sub>${input.costLine}</sub>`,
     marker,
@@ -282,10 +290,6 @@ function toComment(placement: InlinePlacement): ReviewComment {
 
 function findingText(finding: Finding): string {
   return cut(sanitizeModelText(finding.body), MAX_FINDING_LENGTH)
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ')
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   escapeHtml,
   formatCount,
   formatUsd,
+  inlineText,
   tableCell,
   tablePath,
 } from './text'
@@ -74,7 +75,8 @@ export function renderSummary(run: RunSummary): string {
     routeLine(run.route),
     run.scope ? `**Scope:** ${escapeHtml(run.scope)}` : '',
     reviewLine(run.review),
-    ...run.notes.map((note) => `> [!NOTE]\n> ${escapeHtml(note)}`),
+    // Notes quote file names and provider errors, as in the review.
+    ...run.notes.map((note) => `> [!NOTE]\n> ${inlineText(note)}`),
     estimateTable(run.estimates),
     callTable(run),
     costNotes(run),
@@ -144,7 +146,7 @@ function callTable(run: RunSummary): string {
   const rows = cost.calls.map((call, index) => {
     const usage = call.usage
     const summary = run.calls[index]
-    const status = summary?.error ? ` ⚠️ ${escapeHtml(summary.error)}` : ''
+    const status = summary?.error ? ` ⚠️ ${tableCell(summary.error)}` : ''
     const lane =
       summary?.lane && summary.lane !== 'default' ? ` (${summary.lane})` : ''
     return (

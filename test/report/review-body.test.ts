@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { placeFindings } from '../../src/diff/anchor'
 import type { Finding } from '../../src/findings'
+import { parseReviewMarker } from '../../src/report/markers'
 import {
   composeReview,
   MAX_INLINE_COMMENTS,
@@ -120,6 +121,16 @@ describe('composeReview', () => {
     expect(draft.body).toMatch(
       /<!-- cost-aware-review:review=\{"runs":\[\{"head":"a{40}","usd":0.0001\}\],"fps":\[\]\} -->$/,
     )
+  })
+
+  it('keeps a file name in the record from ending its hidden comment', () => {
+    const path = 'x --> @octocat <img src=x>'
+    const draft = composeReview(
+      input([], { run: { head: 'a'.repeat(40), missed: [path] } }),
+    )
+    const record = draft.body.split('\n').at(-1)!
+    expect(record.indexOf('-->')).toBe(record.length - 3)
+    expect(parseReviewMarker(draft.body)?.runs[0]?.missed).toEqual([path])
   })
 
   it("keeps the body under GitHub's limit and says it was cut", () => {
