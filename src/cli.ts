@@ -271,6 +271,10 @@ function redirectLog(err: Write): () => void {
 }
 
 function readable(text: string): string {
+  // Text logged with workflow commands stopped (report/log.ts) is shown
+  // as it was written, without the two lines that stop and restart them.
+  const stopped = /^::stop-commands::(\w+)\n([\s\S]*)\n::\1::\r?\n$/.exec(text)
+  if (stopped) return `${stopped[2]}\n`
   return text
     .split('\n')
     .flatMap((line) => {

@@ -41,6 +41,7 @@ import { planCalls, type Plan, type PromptContext } from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { postingError, publish, type Published } from './publish'
+import { logUntrusted } from './report/log'
 import type { RunRecord } from './report/markers'
 import { runNotes, unlistedNote } from './report/notes'
 import {
@@ -196,9 +197,7 @@ export async function review(
   const poster = checkingAuthor(
     dependencies.poster ??
       (settings.dryRun
-        ? printingPoster((text) => {
-            core.info(text)
-          })
+        ? printingPoster(logUntrusted)
         : githubPoster(octokit, repo, pull.number)),
     trusted,
   )
@@ -237,11 +236,15 @@ export async function review(
       missedMore: history.lastRun?.missedMore === 1,
     })
     core.info(decided.description)
-    for (const status of decided.statuses) {
-      core.info(
-        `${status.reviewed ? 'review' : `skip (${status.reason})`}: ${status.path}`,
-      )
-    }
+    // File names are the pull request author's text.
+    logUntrusted(
+      decided.statuses
+        .map(
+          (status) =>
+            `${status.reviewed ? 'review' : `skip (${status.reason})`}: ${status.path}`,
+        )
+        .join('\n'),
+    )
     return decided
   })
 

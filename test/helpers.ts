@@ -54,3 +54,35 @@ export function noise(length: number, seed = 1, alphabet = BASE62): string {
   }
   return out
 }
+
+/**
+ * The workflow commands a runner carries out from a step's output, parsed
+ * as actions/runner parses them (src/Runner.Common/ActionCommand.cs): a
+ * line that starts with "::name::" once leading spaces are trimmed, or
+ * that holds "##[name]" anywhere. Between "::stop-commands::TOKEN" and a
+ * command named TOKEN, none. Unknown names count too.
+ */
+export function workflowCommands(output: string): string[] {
+  const commands: string[] = []
+  let stopToken: string | undefined
+  for (const line of output.split(/\r\n|\r|\n/)) {
+    const command = commandIn(line)
+    if (!command) continue
+    if (stopToken !== undefined) {
+      if (command.name.toLowerCase() === stopToken.toLowerCase()) {
+        stopToken = undefined
+      }
+      continue
+    }
+    if (command.name === 'stop-commands') stopToken = command.data
+    commands.push(line)
+  }
+  return commands
+}
+
+function commandIn(line: string): { name: string; data: string } | undefined {
+  const [, info, data] =
+    /^\s*::(.*?)::(.*)$/.exec(line) ?? /##\[(.*?)\](.*)$/.exec(line) ?? []
+  if (info === undefined) return undefined
+  return { name: info.split(' ')[0] ?? '', data: data ?? '' }
+}

@@ -15,6 +15,7 @@ import * as core from '@actions/core'
 import { costOf } from '../cost/cost'
 import { findPrice, type ModelPrice } from '../cost/prices'
 import type { PromptCall } from '../prompt/build'
+import { logUntrusted } from '../report/log'
 import { formatCount, formatUsd } from '../report/text'
 import type { Lane } from '../route'
 import type { CallResult, ModelClient, ModelEndpoint } from './client'
@@ -275,7 +276,8 @@ class Runner {
     const cached = usage.inputTokens
       ? Math.round((100 * usage.cachedInputTokens) / usage.inputTokens)
       : 0
-    core.info(
+    // A failure quotes the provider's error or the model's reply.
+    logUntrusted(
       `  ${formatCount(usage.inputTokens)} prompt tokens (${cached}% cached), ` +
         `${formatCount(usage.outputTokens)} output tokens` +
         (result.error ? `; failed: ${result.error.message}` : ''),

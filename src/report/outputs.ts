@@ -11,6 +11,7 @@ import type { Published } from '../publish'
 import type { Route } from '../route'
 import type { FileStatus } from '../select'
 import type { Settings } from '../settings'
+import { logUntrusted } from './log'
 import { renderSummary, type RunSummary } from './summary'
 import { formatCount, formatUsd, sanitizeModelText } from './text'
 
@@ -46,7 +47,7 @@ export async function writeSummary(summary: RunSummary): Promise<void> {
     await core.summary.addRaw(text).write()
   } catch (error) {
     // Outside a runner (the local CLI) there is no summary file.
-    core.info(text)
+    logUntrusted(text)
     core.debug(`No job summary: ${(error as Error).message}`)
   }
 }

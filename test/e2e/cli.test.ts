@@ -141,6 +141,10 @@ describe('cost-aware-review (the local CLI)', () => {
       expect(dry.stdout).toContain('--- requests/auth.py:')
       expect(dry.stdout).toContain('## Cost-aware review: $')
       expect(dry.stderr).toContain('== Model calls')
+      // File names are logged with workflow commands stopped; the CLI
+      // shows them without the stop.
+      expect(dry.stderr).toContain('review: requests/auth.py')
+      expect(dry.stderr).not.toContain('stop-commands')
       expect(dry.stdout + dry.stderr).not.toContain('ghs_cli')
 
       const real = await runCli([...args, ...input], env)

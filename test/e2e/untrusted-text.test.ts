@@ -1,12 +1,13 @@
 /**
  * Text the pull request's author or the model controls (file names, model
- * replies) passes through the action into the review and the job summary:
- * in neither can it ping anyone or add HTML of its own.
+ * replies) passes through the action into the log, the review and the job
+ * summary: in none of them can it run a workflow command, ping anyone or
+ * add HTML of its own.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SubmittedComment } from '../emulators/github'
 import type { LlmEmulator } from '../emulators/llm'
-import { listedFile } from '../helpers'
+import { listedFile, workflowCommands } from '../helpers'
 import { reviewSynthetic, type SyntheticRun } from './synthetic'
 
 const runs: SyntheticRun[] = []
@@ -59,6 +60,71 @@ function foreignHtml(markdown: string): string[] {
 function mentions(markdown: string): string[] {
   return visible(markdown).match(/(?<![A-Za-z0-9])@[A-Za-z0-9][\w-]*/g) ?? []
 }
+
+describe('untrusted text in the log', () => {
+  it('a file name cannot run a workflow command', async () => {
+    const spoofed =
+      'docs/x\n::error title=Spoofed::AWS key leaked, rotate it\n.md'
+    const legacy = 'docs/##[error]Spoofed too.md'
+    const { run } = await review({
+      files: [
+        added('src/a.ts', ['export const a = 1']),
+        added(spoofed, ['hi']),
+        added(legacy, ['hi']),
+      ],
+    })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(run.stdout).toContain(`review: ${spoofed}`)
+    expect(run.stdout).toContain(`review: ${legacy}`)
+    const commands = workflowCommands(run.stdout)
+    expect(commands).not.toContain(
+      '::error title=Spoofed::AWS key leaked, rotate it',
+    )
+    expect(commands).not.toContain(`review: ${legacy}`)
+  })
+
+  it("the keys of a model's unusable reply cannot run one", async () => {
+    const { run } = await review({
+      files: [added('src/a.ts', ['export const a = 1'])],
+      beforeRun: answering({ '\n::set-output name=findings::0\n': 1 }),
+    })
+    expect(run.exitCode).toBe(1)
+    expect(run.stdout.split('\n')).toContain('::set-output name=findings::0')
+    expect(workflowCommands(run.stdout)).not.toContain(
+      '::set-output name=findings::0',
+    )
+  })
+
+  it('a dry run prints the review, and nothing in it runs', async () => {
+    const { run, github } = await review({
+      files: [added('src/a.ts', ['export const a = 1'])],
+      inputs: { 'dry-run': 'true' },
+      beforeRun: answering({
+        summary: 'Looks fine.\n::stop-commands::pwned\n::error::Spoofed',
+        comments: [
+          {
+            path: 'src/a.ts',
+            line: 1,
+            side: 'RIGHT',
+            severity: 'minor',
+            body: 'Rename it.\n  ::warning title=Spoofed::too',
+          },
+        ],
+      }),
+    })
+    expect(run.exitCode, run.stdout).toBe(0)
+    expect(github.reviews).toEqual([])
+    const injected = [
+      '::stop-commands::pwned',
+      '::error::Spoofed',
+      '  ::warning title=Spoofed::too',
+    ]
+    for (const line of injected) {
+      expect(run.stdout.split('\n')).toContain(line)
+      expect(workflowCommands(run.stdout)).not.toContain(line)
+    }
+  })
+})
 
 describe('untrusted text in the review and the job summary', () => {
   it('a file name in the note on text addressed to AI reviewers pings no one', async () => {
