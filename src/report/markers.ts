@@ -89,15 +89,25 @@ export interface ReviewRecord {
 }
 
 export function reviewMarker(record: ReviewRecord): string {
-  // The record holds file names; written as JSON escapes, which parse back
-  // the same, no "<" or ">" in them can end the comment early.
-  const json = JSON.stringify(record)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-  return `<!-- ${NAME}:review=${json} -->`
+  return `<!-- ${NAME}:review=${asciiJson(record)} -->`
 }
 
-const REVIEW_MARKER = new RegExp(`^<!-- ${NAME}:review=(\\{.*\\}) -->$`)
+/**
+ * JSON in printable ASCII, with every other character and `<` and `>` as
+ * \u escapes. A path or a model's text can then neither break the record's
+ * line (JSON.stringify leaves U+2028 and U+2029 as they are) nor end its
+ * HTML comment (`-->`), and no normalisation of text by GitHub alters it.
+ */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[^ -~]|[<>]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
+// Records written before they were kept in ASCII may hold U+2028 or
+// U+2029, which `.` alone would not match.
+const REVIEW_MARKER = new RegExp(`^<!-- ${NAME}:review=(\\{.*\\}) -->$`, 's')
 
 /**
  * Reads the record from a review body. Only the body's last line counts:
