@@ -83,16 +83,25 @@ export function runNotes(
         `${paths(outOfTime)}.`,
     )
   }
+  // One note per error: an outage fails every call the same way, and a
+  // note per call would repeat it, with its files, for each of them.
+  const failed = new Map<string, { calls: number; lost: Set<string> }>()
   for (const outcome of outcomes) {
     if (outcome.split) continue
     const error = outcome.result.error
     const lost = outcome.call.paths.filter((path) => !reviewed.has(path))
-    if (error && lost.length > 0) {
-      notes.push(
-        `A model call failed (${cut(error.message, MAX_ERROR_LENGTH)}); ` +
-          `not reviewed: ${paths(lost)}.`,
-      )
-    }
+    if (!error || lost.length === 0) continue
+    const message = cut(error.message, MAX_ERROR_LENGTH)
+    const group = failed.get(message) ?? { calls: 0, lost: new Set() }
+    group.calls++
+    for (const path of lost) group.lost.add(path)
+    failed.set(message, group)
+  }
+  for (const [message, { calls, lost }] of failed) {
+    notes.push(
+      `${calls === 1 ? 'A model call' : `${calls} model calls`} failed ` +
+        `(${message}); not reviewed: ${paths([...lost])}.`,
+    )
   }
   const abandoned = outcomes.reduce(
     (sum, outcome) =>

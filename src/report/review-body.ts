@@ -53,6 +53,13 @@ export const MAX_BODY_LENGTH = 60_000
 const MAX_FINDING_LENGTH = 4_000
 const MAX_SUMMARY_LENGTH = 2_000
 
+// The notes, and the list of files not reviewed: past these, the rest is
+// left to the job summary, so that a run with many failed calls, or many
+// files with long paths, leaves room for the findings.
+const MAX_NOTES_LENGTH = 8_000
+const MAX_SKIPPED_LENGTH = 6_000
+const MAX_SKIPPED_ROWS = 100
+
 // A suggestion longer than this is not offered: no one applies a change
 // that large from a comment.
 const MAX_SUGGESTION_LENGTH = 8_000
@@ -191,12 +198,34 @@ function renderBody(
         "cut to stay under GitHub's size limit: the job summary lists them all."
       : '',
     // Notes quote file names and provider errors.
-    ...input.notes.map((note) => `> [!NOTE]\n> ${inlineText(note)}`),
+    ...fitNotes(input.notes),
     skippedFiles(input.statuses),
     `<sub>${input.costLine}</sub>`,
     marker,
   ]
   return sections.filter((section) => section !== '').join('\n\n')
+}
+
+/**
+ * The notes that fit MAX_NOTES_LENGTH, in order, and how many more there
+ * are. The job summary has them all.
+ */
+function fitNotes(notes: readonly string[]): string[] {
+  const shown: string[] = []
+  let length = 0
+  for (const note of notes) {
+    const block = `> [!NOTE]\n> ${inlineText(note)}`
+    if (length + block.length > MAX_NOTES_LENGTH) continue
+    shown.push(block)
+    length += block.length + 2
+  }
+  const more = notes.length - shown.length
+  if (more === 0) return shown
+  return [
+    ...shown,
+    `> [!NOTE]\n> …and ${more} more ${more === 1 ? 'note' : 'notes'}, cut ` +
+      "to stay under GitHub's size limit: the job summary has them all.",
+  ]
 }
 
 function countLine(inline: number, inBody: number, earlier: number): string {
@@ -244,14 +273,19 @@ function skippedFiles(statuses: readonly FileStatus[]): string {
   const skipped = statuses.filter((status) => !status.reviewed)
   if (skipped.length === 0) return ''
   const reviewed = statuses.length - skipped.length
-  const rows = skipped.slice(0, 100).map((status) => {
+  const rows: string[] = []
+  let length = 0
+  for (const status of skipped.slice(0, MAX_SKIPPED_ROWS)) {
     const reason = status.reason ? SKIP_REASON_TEXT[status.reason] : 'skipped'
     const moved =
       status.previousPath !== undefined
         ? ` (from ${codePath(status.previousPath)})`
         : ''
-    return `- ${codePath(status.path)}${moved}: ${reason}`
-  })
+    const row = `- ${codePath(status.path)}${moved}: ${reason}`
+    if (length + row.length > MAX_SKIPPED_LENGTH) break
+    rows.push(row)
+    length += row.length + 1
+  }
   if (skipped.length > rows.length) {
     rows.push(`- …and ${skipped.length - rows.length} more in the job summary`)
   }

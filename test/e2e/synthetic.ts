@@ -10,7 +10,11 @@ import {
   type GitHubFile,
   type SubmittedComment,
 } from '../emulators/github'
-import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
+import {
+  startLlmEmulator,
+  type LlmEmulator,
+  type Responder,
+} from '../emulators/llm'
 import { runAction, type ActionRun } from './harness'
 import { scriptedReviewer, type ScriptedFinding } from './reviewer'
 
@@ -23,6 +27,8 @@ export interface SyntheticPr {
   readonly findings?: Array<
     Partial<ScriptedFinding> & { path: string; line: number; body: string }
   >
+  /** Answers instead of the scripted findings, e.g. with unusable replies. */
+  readonly respond?: Responder
   readonly title?: string
   readonly body?: string
   /** The event's `changed_files`; by default, how many files there are. */
@@ -117,9 +123,11 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
     ...pr,
     changedFiles: pr.changedFiles ?? pr.files.length,
   })
-  const respond = scriptedReviewer(() =>
-    (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding })),
-  )
+  const respond =
+    pr.respond ??
+    scriptedReviewer(() =>
+      (pr.findings ?? []).map((finding) => ({ severity: 'minor', ...finding })),
+    )
   const github = await startGitHubEmulator(pr.githubOptions)
   const deepseek = await startLlmEmulator({ flavour: 'deepseek', respond })
   const openai = await startLlmEmulator({ flavour: 'openai', respond })

@@ -4,6 +4,7 @@ import type { Finding } from '../../src/findings'
 import { parseReviewMarker } from '../../src/report/markers'
 import {
   composeReview,
+  MAX_BODY_LENGTH,
   MAX_INLINE_COMMENTS,
   type ReviewInput,
 } from '../../src/report/review-body'
@@ -259,5 +260,47 @@ describe('composeReview, with outsized model text', () => {
       'The proposed change is too long to show here.',
     )
     expect(draft.comments[0]?.body.length).toBeLessThan(10_000)
+  })
+})
+
+describe('composeReview, with many notes and files not reviewed', () => {
+  const dir = `services/payments/${'adapters/outbound/'.repeat(6)}entities`
+  const paths = Array.from(
+    { length: 400 },
+    (_, n) => `${dir}/Entry${String(n).padStart(4, '0')}.java`,
+  )
+
+  it("keeps the body under GitHub's limit, saying what was cut", () => {
+    const notes = Array.from(
+      { length: 30 },
+      (_, n) =>
+        `A model call failed (error ${n}); not reviewed: ` +
+        `${paths.slice(n * 10, n * 10 + 20).join(', ')} and 20 more (see the job summary).`,
+    )
+    const findings: Finding[] = Array.from({ length: 300 }, (_, n) => ({
+      ...outside,
+      line: 200 + n,
+      body: `Finding ${n}: ${'explained at some length. '.repeat(8)}`,
+    }))
+    const draft = composeReview(
+      input(findings, {
+        notes,
+        statuses: paths.map((path) => ({
+          path,
+          reviewed: false,
+          reason: 'call-failed',
+        })),
+      }),
+    )
+
+    expect(draft.body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
+    expect(draft.body).toContain(notes[0])
+    expect(draft.body).toMatch(
+      /…and \d+ more notes, cut to stay under GitHub's size limit: the job summary has them all\./,
+    )
+    expect(draft.body).toMatch(/- …and \d+ more in the job summary/)
+    // The notes leave the findings room.
+    expect(draft.body).toContain('src/util/format.ts:200 - 🟠 **Major**')
+    expect(parseReviewMarker(draft.body)?.runs).toHaveLength(1)
   })
 })
