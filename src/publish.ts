@@ -11,6 +11,7 @@ import type { History } from './github/history'
 import { timedOut } from './github/errors'
 import { statusOf } from './github/pull-request'
 import type { PostedReview, ReviewPoster } from './github/review'
+import { withRun } from './report/markers'
 import {
   amendedBody,
   composeReview,
@@ -54,11 +55,9 @@ export async function publish(
   const latest = history.reviews.at(-1)
 
   if (fresh.length === 0 && latest) {
-    // Only the last run's record carries the standing findings forward.
-    const runs = latest.record.runs.map(({ standing: _, ...run }) => run)
     const body = amendedBody(
       latest.body,
-      { ...latest.record, runs: [...runs, input.run] },
+      withRun(latest.record, input.run),
       footer,
     )
     const updated = await poster.update(latest.id, body)

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { placeFindings } from '../src/diff/anchor'
 import type { Finding, Severity } from '../src/findings'
-import { NO_HISTORY } from '../src/github/history'
+import { historyOf, NO_HISTORY, type History } from '../src/github/history'
 import type { ReviewDraft, ReviewPoster } from '../src/github/review'
 import { publish } from '../src/publish'
+import { MAX_RUNS, parseReviewMarker } from '../src/report/markers'
+import { MAX_BODY_LENGTH } from '../src/report/review-body'
 import { StandingFindings, standingOf } from '../src/standing'
 import { diffFile } from './helpers'
 
@@ -86,5 +88,56 @@ describe('publish', () => {
     const critical = finding(3, 'The error is dropped.', 'critical')
     expect(await postedLines([critical], [nit])).toEqual([3])
     expect(await postedLines([nit], [critical])).toEqual([])
+  })
+})
+
+describe('publish, run after run on one head', () => {
+  it('amends a review near the size limit a hundred times, adding up every cost', async () => {
+    // Beyond the 30 inline comments, listed in the body, which they fill.
+    const findings = Array.from({ length: 400 }, (_, n) =>
+      finding(
+        1000 + n,
+        `Remark ${n}, ${'explained at some length. '.repeat(4)}`,
+      ),
+    )
+    // As many as a run's record keeps.
+    const standing = place(findings).slice(0, 200).map(standingOf)
+    let body = ''
+    const poster: ReviewPoster = {
+      post(draft) {
+        body = draft.body
+        return Promise.resolve({ id: 1 })
+      },
+      update(_, amended) {
+        body = amended
+        return Promise.resolve({ id: 1 })
+      },
+    }
+    const history = (): History =>
+      historyOf([{ id: 1, body, record: parseReviewMarker(body)! }])
+    const run = async (n: number, earlier: History): Promise<void> => {
+      await publish(
+        poster,
+        {
+          ...inputFor(findings),
+          run: { head: 'a'.repeat(40), usd: 0.00012345 * n, standing },
+        },
+        earlier,
+        new StandingFindings(earlier.lastRun?.standing ?? []),
+        `Re-run ${n}: no new findings.`,
+      )
+      expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
+    }
+
+    await run(1, NO_HISTORY)
+    for (let n = 2; n <= 100; n++) await run(n, history())
+
+    const record = parseReviewMarker(body)!
+    expect(record.runs).toHaveLength(MAX_RUNS)
+    expect(record.runs[0]?.runs).toBe(100 - MAX_RUNS + 1)
+    expect(history().spentUsd).toBeCloseTo(0.00012345 * 5050, 10)
+    expect(history().lastRun?.standing).toEqual(standing)
+    expect(body).toContain('Re-run 100: no new findings.')
+    expect(body).toContain('**400 findings**: 30 inline, 370 below.')
   })
 })

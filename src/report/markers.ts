@@ -79,6 +79,11 @@ export interface RunRecord {
   readonly missed?: readonly string[]
   /** Set when `missed` was too long to keep: the next run reviews all. */
   readonly missedMore?: 1
+  /**
+   * Set on an entry that stands for this many older runs, merged to keep
+   * the record small: `head` is the newest one's, `usd` what they all cost.
+   */
+  readonly runs?: number
 }
 
 /** What a review remembers: its runs and the findings it posted. */
@@ -88,7 +93,20 @@ export interface ReviewRecord {
   readonly fps: readonly string[]
 }
 
+// The record's share of a review body: past it, the record gives up first
+// what later runs miss least (see fitRecord).
+export const MAX_RECORD_LENGTH = 20_000
+
+// A record keeps this many runs; the first of them stands for all older
+// runs, merged, since only their cost is still read.
+export const MAX_RUNS = 20
+
+/** The record as the last line of a review, cut to MAX_RECORD_LENGTH. */
 export function reviewMarker(record: ReviewRecord): string {
+  return markerOf(fitRecord(record, MAX_RECORD_LENGTH))
+}
+
+function markerOf(record: ReviewRecord): string {
   return `<!-- ${NAME}:review=${asciiJson(record)} -->`
 }
 
@@ -103,6 +121,79 @@ function asciiJson(value: unknown): string {
     /[^ -~]|[<>]/g,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
+}
+
+/**
+ * The record with one more run. Earlier runs keep their head, cost and
+ * verdict: the next run carries forward only the last run's standing
+ * findings and missed files. Past MAX_RUNS, the oldest runs are merged.
+ */
+export function withRun(record: ReviewRecord, run: RunRecord): ReviewRecord {
+  const earlier = record.runs.map(
+    ({ standing: _, missed: _missed, missedMore: _more, ...kept }) => kept,
+  )
+  return { ...record, runs: mergeRuns([...earlier, run], MAX_RUNS) }
+}
+
+/**
+ * The last `keep` runs, the first of them standing for all runs before it:
+ * their total cost, which is what later runs add up, and their count.
+ */
+function mergeRuns(runs: readonly RunRecord[], keep: number): RunRecord[] {
+  if (runs.length <= keep) return [...runs]
+  const split = runs.length - keep + 1
+  const older = runs.slice(0, split)
+  const priced = older.filter((run) => run.usd !== undefined)
+  // Costs are kept to 8 decimals: rounding the sum keeps it exact.
+  const usd = Number(
+    priced.reduce((sum, run) => sum + (run.usd ?? 0), 0).toFixed(8),
+  )
+  const merged: RunRecord = {
+    head: older.at(-1)?.head ?? '',
+    ...(priced.length > 0 ? { usd } : {}),
+    runs: older.reduce((count, run) => count + (run.runs ?? 1), 0),
+  }
+  return [merged, ...runs.slice(split)]
+}
+
+/**
+ * The record, cut until its marker fits `limit` characters. It gives up,
+ * in turn: the fingerprints, which no run reads any more since standing
+ * findings took their place; the older runs, merged into one entry; the
+ * missed files (the next run then reviews the whole pull request); and the
+ * least severe standing findings.
+ */
+function fitRecord(record: ReviewRecord, limit: number): ReviewRecord {
+  const fits = (candidate: ReviewRecord): boolean =>
+    markerOf(candidate).length <= limit
+  if (fits(record)) return record
+  const withoutFps = { ...record, fps: [] }
+  if (fits(withoutFps)) return withoutFps
+  const merged = { runs: mergeRuns(record.runs, 2), fps: [] }
+  if (fits(merged)) return merged
+
+  const last = merged.runs.at(-1)
+  if (!last) return merged
+  const withLast = (run: RunRecord): ReviewRecord => ({
+    ...merged,
+    runs: [...merged.runs.slice(0, -1), run],
+  })
+  const { missed, standing = [], ...rest } = last
+  const run: RunRecord = missed ? { ...rest, missedMore: 1 } : rest
+  const worstFirst = [...standing].sort(
+    (a, b) => SEVERITIES.indexOf(a.v) - SEVERITIES.indexOf(b.v),
+  )
+  const keeping = (count: number): ReviewRecord =>
+    withLast(count > 0 ? { ...run, standing: worstFirst.slice(0, count) } : run)
+  // The most standing findings that fit: `kept` fit, `over` did not.
+  let kept = 0
+  let over = worstFirst.length + 1
+  while (over - kept > 1) {
+    const middle = Math.floor((kept + over) / 2)
+    if (fits(keeping(middle))) kept = middle
+    else over = middle
+  }
+  return keeping(kept)
 }
 
 // Records written before they were kept in ASCII may hold U+2028 or
@@ -142,7 +233,9 @@ function isRunRecord(value: unknown): value is RunRecord {
     (run.standing === undefined ||
       (Array.isArray(run.standing) && run.standing.every(isStanding))) &&
     (run.missed === undefined || isStrings(run.missed)) &&
-    [1, undefined].includes(run.missedMore as number | undefined)
+    [1, undefined].includes(run.missedMore as number | undefined) &&
+    (run.runs === undefined ||
+      (Number.isInteger(run.runs) && (run.runs as number) > 0))
   )
 }
 

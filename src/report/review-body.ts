@@ -11,6 +11,7 @@ import {
   bodyFingerprint,
   fingerprint,
   fingerprintMarker,
+  MAX_RECORD_LENGTH,
   reviewMarker,
   type ReviewRecord,
   type RunRecord,
@@ -48,8 +49,15 @@ export const MAX_INLINE_COMMENTS = 30
 // GitHub refuses bodies over 65,536 characters; stay well below.
 export const MAX_BODY_LENGTH = 60_000
 
+// A review's text, all but its record, leaves room for the record and for
+// the footer a later run may add when it amends the review, so that an
+// amended review fits too. The footer's markup takes the rest of its room.
+const MAX_FOOTER_LENGTH = 900
+const FOOTER_ROOM = 1_000
+const MAX_TEXT_LENGTH = MAX_BODY_LENGTH - MAX_RECORD_LENGTH - FOOTER_ROOM
+
 // A single finding's text, and a model's summary; longer ones are cut,
-// saying so. With the notes' own limits, the body stays under GitHub's.
+// saying so.
 const MAX_FINDING_LENGTH = 4_000
 const MAX_SUMMARY_LENGTH = 2_000
 
@@ -155,8 +163,8 @@ export function placementFingerprint(placement: Placement): string {
 }
 
 /**
- * Renders the body, dropping listed findings from the end until it fits
- * GitHub's limit; the job summary always has all of them.
+ * Renders the body, dropping listed findings from the end until its text
+ * fits MAX_TEXT_LENGTH; the job summary always has all of them.
  */
 function fitBody(
   input: ReviewInput,
@@ -166,18 +174,19 @@ function fitBody(
 ): string {
   let shown = listed.length
   for (;;) {
-    const body = renderBody(input, inlineCount, listed, shown, marker)
-    if (body.length <= MAX_BODY_LENGTH || shown === 0) return body
+    const text = renderText(input, inlineCount, listed, shown)
+    if (text.length <= MAX_TEXT_LENGTH) return `${text}\n\n${marker}`
+    // Every other part has its own limit, which this only backs up.
+    if (shown === 0) return `${cutText(text, MAX_TEXT_LENGTH)}\n\n${marker}`
     shown = Math.max(0, shown - Math.max(1, Math.ceil(listed.length / 20)))
   }
 }
 
-function renderBody(
+function renderText(
   input: ReviewInput,
   inlineCount: number,
   listed: readonly Listed[],
   shown: number,
-  marker: string,
 ): string {
   const omitted = listed.length - shown
   const sections = [
@@ -200,8 +209,7 @@ function renderBody(
     // Notes quote file names and provider errors.
     ...fitNotes(input.notes),
     skippedFiles(input.statuses),
-    `<sub>${input.costLine}</sub>`,
-    marker,
+    `<sub>${cut(input.costLine, MAX_FOOTER_LENGTH)}</sub>`,
   ]
   return sections.filter((section) => section !== '').join('\n\n')
 }
@@ -329,7 +337,8 @@ function findingText(finding: Finding): string {
 /**
  * The body of an earlier review after a run that found nothing new: its
  * text stays, its footer says what this run covered and cost, and its
- * record gains the run.
+ * record is the one given, with this run. Text that leaves the record no
+ * room, as in reviews posted before the text had a limit, is cut.
  */
 export function amendedBody(
   body: string,
@@ -342,5 +351,26 @@ export function amendedBody(
     .join('\n')
     .trimEnd()
     .replace(/\n*<sub>Re-(?:reviewed|run) [^\n]*<\/sub>$/, '')
-  return `${text}\n\n<sub>${footer}</sub>\n\n${reviewMarker(record)}`
+  const end =
+    `\n\n<sub>${cut(footer, MAX_FOOTER_LENGTH)}</sub>\n\n` +
+    reviewMarker(record)
+  const room = MAX_BODY_LENGTH - end.length
+  return `${text.length <= room ? text : cutText(text, room)}${end}`
+}
+
+/**
+ * Text cut at a line to fit `limit` characters, saying so. A collapsed
+ * section left open is closed, so that what follows is not hidden in it.
+ */
+function cutText(text: string, limit: number): string {
+  const notice =
+    "*The rest of this review was cut to stay under GitHub's size limit; " +
+    'the job summary of the run that posted it has all of it.*'
+  const room = limit - notice.length - '\n\n</details>\n\n'.length
+  const end = text.lastIndexOf('\n', room)
+  const kept = text.slice(0, end > 0 ? end : Math.max(0, room)).trimEnd()
+  const open =
+    (kept.match(/<details>/g) ?? []).length >
+    (kept.match(/<\/details>/g) ?? []).length
+  return `${kept}${open ? '\n\n</details>' : ''}\n\n${notice}`
 }

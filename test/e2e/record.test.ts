@@ -1,6 +1,7 @@
 /**
  * The hidden record across runs, end to end: it must read back whatever
- * paths it holds.
+ * paths it holds, and it must keep the review under GitHub's size limit
+ * however many runs amend it.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
@@ -9,7 +10,13 @@ import {
   type GitHubFile,
 } from '../emulators/github'
 import { startLlmEmulator, type LlmEmulator } from '../emulators/llm'
-import { parseReviewMarker } from '../../src/report/markers'
+import {
+  MAX_RUNS,
+  parseReviewMarker,
+  type ReviewRecord,
+} from '../../src/report/markers'
+import { MAX_BODY_LENGTH } from '../../src/report/review-body'
+import { formatUsd } from '../../src/report/text'
 import { listedFile } from '../helpers'
 import { runAction } from './harness'
 import { scriptedReviewer, type ScriptedFinding } from './reviewer'
@@ -122,5 +129,51 @@ describe('the hidden record', () => {
     expect(github.reviews).toHaveLength(1)
     expect(github.reviewComments).toHaveLength(2)
     expect(lastPut().status).toBe(200)
+  })
+
+  it('amends a review that outgrew its room, keeping the total cost of every run', async () => {
+    await run()
+    // The review as the action left it before the record had a limit:
+    // 71 more runs in its record, its text near GitHub's limit.
+    const review = github.reviews[0]!
+    const posted = parseReviewMarker(String(review.body))!
+    const grown: ReviewRecord = {
+      runs: [
+        ...Array.from({ length: 71 }, () => ({ head: HEAD, usd: 0.001 })),
+        ...posted.runs,
+      ],
+      fps: posted.fps,
+    }
+    const text = String(review.body)
+      .slice(0, -1)
+      .replace(/\n[^\n]*$/, '')
+    const padding = '- an earlier finding listed in the body\n'.repeat(1_500)
+    review.body =
+      `${text}\n\n${padding}\n<!-- cost-aware-review:review=` +
+      `${JSON.stringify(grown)} -->`
+    expect(String(review.body).length).toBeGreaterThan(MAX_BODY_LENGTH)
+    expect(String(review.body).length).toBeLessThanOrEqual(65_536)
+    const spent = 0.071 + (posted.runs[0]?.usd ?? 0)
+
+    for (let n = 0; n < 2; n++) {
+      await run()
+      const put = lastPut()
+      expect(put.status).toBe(200)
+      expect(put.body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
+      expect(put.body).toContain(
+        `All runs on this pull request: ${formatUsd(spent)}.`,
+      )
+      expect(put.body).toContain(
+        "The rest of this review was cut to stay under GitHub's size limit",
+      )
+    }
+    expect(github.rejections).toEqual([])
+    expect(deepseek.calls).toHaveLength(1)
+
+    const record = parseReviewMarker(lastPut().body)!
+    expect(record.runs.length).toBeLessThanOrEqual(MAX_RUNS)
+    expect(record.runs.reduce((sum, r) => sum + (r.runs ?? 1), 0)).toBe(74)
+    // The findings still stand: the next run still knows them.
+    expect(record.runs.at(-1)?.standing).toEqual(posted.runs[0]?.standing)
   })
 })

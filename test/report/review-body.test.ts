@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { placeFindings } from '../../src/diff/anchor'
 import type { Finding } from '../../src/findings'
-import { parseReviewMarker } from '../../src/report/markers'
+import { historyOf } from '../../src/github/history'
 import {
+  MAX_RUNS,
+  parseReviewMarker,
+  reviewMarker,
+  withRun,
+  type ReviewRecord,
+  type RunRecord,
+  type Standing,
+} from '../../src/report/markers'
+import {
+  amendedBody,
   composeReview,
   MAX_BODY_LENGTH,
   MAX_INLINE_COMMENTS,
@@ -302,5 +312,76 @@ describe('composeReview, with many notes and files not reviewed', () => {
     // The notes leave the findings room.
     expect(draft.body).toContain('src/util/format.ts:200 - 🟠 **Major**')
     expect(parseReviewMarker(draft.body)?.runs).toHaveLength(1)
+  })
+})
+
+describe('amendedBody', () => {
+  const footer = (n: number) =>
+    `Re-run at aaaaaaa: already reviewed, no model called, $0. Run ${n}.`
+  const standing = (n: number): Standing => ({
+    p: `src/${'nested/'.repeat(10)}file${n}.ts`,
+    s: 'RIGHT',
+    l: n + 1,
+    v: 'minor',
+    k: 'abcdef012345',
+  })
+
+  it('keeps a full review under the limit however often it is amended', () => {
+    const findings: Finding[] = Array.from({ length: 400 }, (_, n) => ({
+      ...outside,
+      line: 200 + n,
+      body: `Finding ${n}: ${'explained at some length. '.repeat(8)}`,
+    }))
+    const run = (n: number): RunRecord => ({
+      head: 'a'.repeat(40),
+      usd: 0.001,
+      standing: Array.from({ length: 100 }, (_, i) => standing(i + n)),
+      missed: Array.from({ length: 100 }, (_, i) => `lib/${i}/${n}.ts`),
+    })
+    let body = composeReview(
+      input(findings, { summaries: ['s'.repeat(10_000)], run: run(0) }),
+    ).body
+    const text = body.slice(0, body.indexOf('<sub>'))
+    for (let n = 1; n <= 100; n++) {
+      body = amendedBody(
+        body,
+        withRun(parseReviewMarker(body)!, run(n)),
+        footer(n),
+      )
+      expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
+    }
+    expect(body.startsWith(text)).toBe(true)
+    expect(body).not.toContain('The rest of this review was cut')
+    expect(body.match(/Run \d+\./g)).toEqual(['Run 100.'])
+    const record = parseReviewMarker(body)!
+    expect(record.runs[0]?.runs).toBe(101 - MAX_RUNS + 1)
+    expect(historyOf([{ id: 1, body, record }]).spentUsd).toBeCloseTo(0.101, 10)
+  })
+
+  it('cuts the text of a longer review from before the limits to fit its record', () => {
+    const rows = Array.from({ length: 2_000 }, (_, n) => `- \`file${n}.ts\`: x`)
+    const record: ReviewRecord = {
+      runs: [{ head: 'a'.repeat(40), usd: 0.002 }],
+      fps: [],
+    }
+    const old =
+      `### Cost-aware review\n\n${'A summary line.\n'.repeat(1_000)}\n` +
+      `<details><summary>2000 not reviewed</summary>\n\n${rows.join('\n')}\n\n` +
+      '</details>\n\n<sub>Reviewed with deepseek-flash: $0.002.</sub>\n\n' +
+      reviewMarker(record)
+    const big = withRun(record, {
+      head: 'a'.repeat(40),
+      usd: 0,
+      standing: Array.from({ length: 100 }, (_, n) => standing(n)),
+    })
+
+    expect(old.length).toBeLessThan(MAX_BODY_LENGTH)
+    const body = amendedBody(old, big, footer(1))
+    expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH)
+    expect(body).toContain(
+      "</details>\n\n*The rest of this review was cut to stay under GitHub's size limit",
+    )
+    expect(body).toContain('<sub>Re-run at aaaaaaa')
+    expect(parseReviewMarker(body)).toEqual(big)
   })
 })
