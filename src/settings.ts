@@ -770,12 +770,21 @@ function pricing(value: string): Record<string, ModelPrice> {
       return price
     }
     const input = rate('input', true) ?? 0
+    const cachedInput = rate('cached_input', false)
+    if (cachedInput !== undefined && cachedInput > input) {
+      throw new Error(
+        `Input \`pricing\` row "${model}" has "cached_input" ${cachedInput} ` +
+          `above "input" ${input}, but a cache hit never costs more than a ` +
+          'miss. Give the cached price, at most the input price, or leave ' +
+          'it out to bill cached tokens as other input.',
+      )
+    }
     const cacheWrite = rate('cache_write', false)
     prices[model] = {
       rates: {
         input,
         // Without a cached price, cached tokens cost what other input costs.
-        cachedInput: rate('cached_input', false) ?? input,
+        cachedInput: cachedInput ?? input,
         output: rate('output', true) ?? 0,
         ...optional('cacheWrite', cacheWrite),
       },

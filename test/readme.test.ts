@@ -59,6 +59,7 @@ describe('the troubleshooting table', () => {
     'is not valid JSON',
     'must be a JSON object',
     'has unknown field(s) ',
+    'a cache hit never costs more than a ',
     'is empty. Leave it unset',
     ', which would send private ',
     'A provider is `self-hosted` but input `self-hosted-url` is empty',

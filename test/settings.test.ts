@@ -224,6 +224,11 @@ describe('readSettings', () => {
       '{"m": {"input": 1, "output": 1, "cached": 1}}',
       /unknown field\(s\) cached/,
     ],
+    [
+      'pricing',
+      '{"deepseek-flash": {"input": 0.01, "cached_input": 20, "output": 0.01}}',
+      /`pricing` row "deepseek-flash" has "cached_input" 20 above "input" 0\.01, but a cache hit never costs more than a miss/,
+    ],
     ['github-token', '', /`github-token` is empty/],
     [
       'fail-on',

@@ -79,6 +79,42 @@ export function costOf(usage: Usage, price: ModelPrice, at: Date): Cost {
   }
 }
 
+/**
+ * The most a call could cost with this prompt and output: every prompt
+ * token at the dearest of the input prices. The provider decides which
+ * tokens it serves from the cache or writes to it, and a price row may
+ * bill either above a miss.
+ */
+export function worstCost(
+  promptTokens: number,
+  outputTokens: number,
+  price: ModelPrice,
+  at: Date,
+): number {
+  // The bill is linear in how the prompt splits between the three prices,
+  // so its maximum is at one of them.
+  const splits = [
+    { cachedInputTokens: 0, cacheWriteTokens: 0 },
+    { cachedInputTokens: promptTokens, cacheWriteTokens: 0 },
+    { cachedInputTokens: 0, cacheWriteTokens: promptTokens },
+  ]
+  return Math.max(
+    ...splits.map(
+      (split) =>
+        costOf(
+          {
+            ...NO_USAGE,
+            ...split,
+            inputTokens: promptTokens,
+            outputTokens,
+          },
+          price,
+          at,
+        ).usd,
+    ),
+  )
+}
+
 /** The dollars the cache saved: cached tokens at the full input price. */
 export function cacheSavings(
   usage: Usage,

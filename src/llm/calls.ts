@@ -12,7 +12,7 @@
  * fallback provider when the user chose one.
  */
 import * as core from '@actions/core'
-import { costOf } from '../cost/cost'
+import { costOf, worstCost } from '../cost/cost'
 import { findPrice, type ModelPrice } from '../cost/prices'
 import type { PromptCall } from '../prompt/build'
 import { logUntrusted } from '../report/log'
@@ -314,9 +314,8 @@ const PROMPT_MARGIN = { factor: 1.05, tokens: 200 }
 
 /**
  * Money spent and money held for requests in flight. A request's worst
- * case (a larger prompt than estimated, none of it cached, all of it
- * written to the cache where that costs more, the whole output cap, peak
- * rates) is
+ * case (a larger prompt than estimated, all of it at the dearest input
+ * price, the whole output cap, peak rates) is
  * held until it settles; when the budget cannot cover the cap, the cap is
  * lowered to what it can cover, down to a floor below which the request
  * is not made. Requests in flight usually cost far less than is held for
@@ -370,22 +369,7 @@ class Budget {
       call.estimatedTokens * PROMPT_MARGIN.factor + PROMPT_MARGIN.tokens,
     )
     const worst = (outputTokens: number): number =>
-      Math.max(
-        ...[0, promptTokens].map(
-          (cacheWriteTokens) =>
-            costOf(
-              {
-                inputTokens: promptTokens,
-                cachedInputTokens: 0,
-                cacheWriteTokens,
-                outputTokens,
-                reasoningTokens: 0,
-              },
-              peak,
-              at,
-            ).usd,
-        ),
-      )
+      worstCost(promptTokens, outputTokens, peak, at)
     const perOutputToken = worst(1) - worst(0)
     const affordable = Math.floor((this.left() - worst(0)) / perOutputToken)
     const maxOutputTokens = Math.min(cap, affordable)

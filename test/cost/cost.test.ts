@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { cacheSavings, costOf, NO_USAGE, type Usage } from '../../src/cost/cost'
+import {
+  cacheSavings,
+  costOf,
+  NO_USAGE,
+  worstCost,
+  type Usage,
+} from '../../src/cost/cost'
 import { buildCostReport } from '../../src/cost/ledger'
 import { findPrice, PRICE_TABLE, type ModelPrice } from '../../src/cost/prices'
 
@@ -102,6 +108,35 @@ describe('costOf, against bills computed by hand', () => {
     expect(
       cacheSavings(deepseekCall, price('deepseek-flash'), SATURDAY),
     ).toBeCloseTo(0.001176, 12)
+  })
+})
+
+describe('worstCost, the most a call can cost', () => {
+  it('bills every prompt token at the full input price when that is dearest', () => {
+    // 10,000 x $1.25 + 1,000 x $10, per million
+    expect(worstCost(10_000, 1_000, price('gpt-5'), SATURDAY)).toBeCloseTo(
+      0.0125 + 0.01,
+      12,
+    )
+  })
+
+  it('bills every prompt token as a cache write where writes cost more', () => {
+    // 10,000 x $2.50 + 1,000 x $12, per million
+    expect(
+      worstCost(10_000, 1_000, price('gpt-5.6-terra'), SATURDAY),
+    ).toBeCloseTo(0.025 + 0.012, 12)
+  })
+
+  it('bills every prompt token as a cache hit where hits cost more', () => {
+    const odd: ModelPrice = {
+      rates: { input: 0.01, cachedInput: 20, output: 0.01 },
+      source: 'a test',
+    }
+    // 10,000 x $20 + 1,000 x $0.01, per million
+    expect(worstCost(10_000, 1_000, odd, SATURDAY)).toBeCloseTo(
+      0.2 + 0.00001,
+      12,
+    )
   })
 })
 

@@ -143,6 +143,25 @@ describe('a tight max-cost-usd', () => {
     )
   })
 
+  it('refuses a price row whose cache hit costs more than a miss', async () => {
+    const result = await reviewSynthetic({
+      files: files.slice(0, 1),
+      inputs: {
+        'max-cost-usd': '0.05',
+        pricing: JSON.stringify({
+          'deepseek-flash': { input: 0.01, cached_input: 20, output: 0.01 },
+        }),
+      },
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(result.run.stdout).toContain(
+      '::error::Input `pricing` row "deepseek-flash" has "cached_input" 20 ' +
+        'above "input" 0.01',
+    )
+    expect(result.deepseek.calls).toEqual([])
+  })
+
   it('refuses a budget it cannot enforce: a model with no price', async () => {
     const result = await reviewSynthetic({
       files: files.slice(0, 1),

@@ -97,6 +97,47 @@ describe('runCalls under max-cost-usd', () => {
     ])
   })
 
+  it('holds every prompt token at the dearest input price, even a cache hit dearer than a miss', async () => {
+    // A price row settings would refuse: cached input at 2,000 times the
+    // input price. Each call costs about $4, all of its prompt cached.
+    const odd = {
+      'gpt-5': {
+        rates: { input: 0.01, cachedInput: 20, output: 0.01 },
+        source: 'a test',
+      },
+    }
+    const cachedClient: ModelClient = {
+      review: () =>
+        Promise.resolve({
+          usage: { ...USED, cachedInputTokens: ESTIMATED_TOKENS },
+          model: 'gpt-5',
+          startedAt: new Date(),
+          durationMs: 0,
+          abandoned: 0,
+          reply: { summary: '', findings: [], rejected: [] },
+        }),
+    }
+    const budget = 10
+    const report = await runCalls(work, {
+      clientFor: () => cachedClient,
+      fallbackFor: () => undefined,
+      pricing: odd,
+      thinking: false,
+      parallel: 1,
+      maxCostUsd: budget,
+    })
+    const spent = report.outcomes.reduce(
+      (sum, outcome) =>
+        sum +
+        costOf(outcome.result.usage, odd['gpt-5'], outcome.result.startedAt)
+          .usd,
+      0,
+    )
+    expect(report.outcomes).toHaveLength(2)
+    expect(report.overBudget).toEqual(['src/c.ts', 'src/d.ts'])
+    expect(spent).toBeLessThanOrEqual(budget)
+  })
+
   it('holds a margin over the estimate: a call whose estimate just fits is not made', async () => {
     // The budget covers the estimated prompt and the smallest reply, but
     // not a prompt 5% larger than estimated.
