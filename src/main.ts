@@ -503,6 +503,7 @@ async function readChanges(
     repo,
     settings.guidelinesFile,
     pull.baseSha,
+    settings.labels['guidelines-file'],
   )
   core.info(
     guidelines === null

@@ -93,6 +93,11 @@ export interface Settings {
   readonly exclude: readonly string[]
   /** Path of the guidelines file, read from the base revision. */
   readonly guidelinesFile: string
+  /**
+   * How a message names each input: "Input `fail-on`", or "`fail-on` in
+   * .github/cost-aware-review.yml" for a value the repository config set.
+   */
+  readonly labels: Readonly<Record<InputName, string>>
   /** The most a run may spend, in US dollars; undefined means no limit. */
   readonly maxCostUsd?: number
   /** Prices that add to or replace the built-in table. */
@@ -195,8 +200,20 @@ const WORKFLOW_ONLY: readonly InputName[] = [
   'allow-public-api-for-private-code',
 ]
 
-/** Values from the repository's config file, by input name. */
-export type RepositoryConfig = Readonly<Partial<Record<InputName, string>>>
+/** The repository's config file: where it is, and its values by input name. */
+export interface RepositoryConfig {
+  readonly path: string
+  readonly values: Readonly<Partial<Record<InputName, string>>>
+}
+
+const NO_CONFIG: RepositoryConfig = { path: '', values: {} }
+
+/** A value to validate, and how a message names where it was set. */
+interface Field {
+  readonly value: string
+  /** E.g. "Input `fail-on`", or "`fail-on` in .github/cost-aware-review.yml". */
+  readonly label: string
+}
 
 /**
  * Reads and validates every input and the event. Values of the repository
@@ -204,14 +221,22 @@ export type RepositoryConfig = Readonly<Partial<Record<InputName, string>>>
  */
 export function readSettings(
   env: Env = process.env,
-  config: RepositoryConfig = {},
+  config: RepositoryConfig = NO_CONFIG,
   payload?: unknown,
 ): Settings {
-  const input = (name: InputName): string => {
+  const input = (name: InputName): Field => {
     const given = (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
     const fallback = DEFAULTS[name]
-    if (given !== '' && given !== fallback) return given
-    return (config[name] ?? fallback).trim()
+    const configured = config.values[name]
+    // A message about a value from the file names the file: the workflow
+    // never set it.
+    if ((given === '' || given === fallback) && configured !== undefined) {
+      return {
+        value: configured.trim(),
+        label: `\`${name}\` in ${config.path}`,
+      }
+    }
+    return { value: given || fallback, label: `Input \`${name}\`` }
   }
 
   const secret = (name: InputName): string | undefined => {
@@ -229,105 +254,92 @@ export function readSettings(
     )
   }
 
+  const fallbackProvider = input('fallback-provider')
+  const selfHostedUrl = input('self-hosted-url')
   const settings: Settings = {
     githubToken,
-    apiUrl: url(
-      'GITHUB_API_URL',
-      env.GITHUB_API_URL || 'https://api.github.com',
-    ),
-    serverUrl: url(
-      'GITHUB_SERVER_URL',
-      env.GITHUB_SERVER_URL || 'https://github.com',
-    ),
-    publicProvider: choice(
-      'public-provider',
-      input('public-provider'),
-      PROVIDERS,
-    ),
-    privateProvider: choice(
-      'private-provider',
-      input('private-provider'),
-      PROVIDERS,
-    ),
+    apiUrl: url({
+      value: env.GITHUB_API_URL || 'https://api.github.com',
+      label: 'GITHUB_API_URL',
+    }),
+    serverUrl: url({
+      value: env.GITHUB_SERVER_URL || 'https://github.com',
+      label: 'GITHUB_SERVER_URL',
+    }),
+    publicProvider: choice(input('public-provider'), PROVIDERS),
+    privateProvider: choice(input('private-provider'), PROVIDERS),
     allowPublicApiForPrivateCode: boolean(
-      'allow-public-api-for-private-code',
       input('allow-public-api-for-private-code'),
     ),
     ...optional(
       'fallbackProvider',
-      input('fallback-provider')
-        ? choice('fallback-provider', input('fallback-provider'), PROVIDERS)
-        : undefined,
+      fallbackProvider.value ? choice(fallbackProvider, PROVIDERS) : undefined,
     ),
-    escalatePaths: globs('escalate-paths', input('escalate-paths')),
+    escalatePaths: globs(input('escalate-paths')),
     ...optional(
       'escalateMinChanges',
-      number('escalate-min-changes', input('escalate-min-changes'), {
-        min: 1,
-        integer: true,
-      }),
+      number(input('escalate-min-changes'), { min: 1, integer: true }),
     ),
-    ...optional('escalationModel', input('escalation-model') || undefined),
-    sensitivePaths: globs('sensitive-paths', input('sensitive-paths')),
-    deepseekThinking: boolean('deepseek-thinking', input('deepseek-thinking')),
+    ...optional(
+      'escalationModel',
+      input('escalation-model').value || undefined,
+    ),
+    sensitivePaths: globs(input('sensitive-paths')),
+    deepseekThinking: boolean(input('deepseek-thinking')),
     deepseek: {
       ...optional('apiKey', secret('deepseek-api-key')),
-      baseUrl: url('deepseek-base-url', input('deepseek-base-url')),
-      model: input('deepseek-model'),
+      baseUrl: url(input('deepseek-base-url')),
+      model: input('deepseek-model').value,
     },
     openai: {
       ...optional('apiKey', secret('openai-api-key')),
-      baseUrl: url('openai-base-url', input('openai-base-url')),
-      model: input('openai-model'),
+      baseUrl: url(input('openai-base-url')),
+      model: input('openai-model').value,
     },
     selfHosted: {
       ...optional('apiKey', secret('self-hosted-api-key')),
       ...optional(
         'baseUrl',
-        input('self-hosted-url')
-          ? url('self-hosted-url', input('self-hosted-url'))
-          : undefined,
+        selfHostedUrl.value ? url(selfHostedUrl) : undefined,
       ),
-      ...optional('model', input('self-hosted-model') || undefined),
+      ...optional('model', input('self-hosted-model').value || undefined),
     },
-    include: globs('include', input('include')),
-    exclude: globs('exclude', input('exclude')),
-    guidelinesFile: input('guidelines-file'),
+    include: globs(input('include')),
+    exclude: globs(input('exclude')),
+    guidelinesFile: input('guidelines-file').value,
+    labels: Object.fromEntries(
+      Object.keys(DEFAULTS).map((name) => [
+        name,
+        input(name as InputName).label,
+      ]),
+    ) as Record<InputName, string>,
     ...optional(
       'maxCostUsd',
-      number('max-cost-usd', input('max-cost-usd'), {
-        min: 0,
-        exclusive: true,
-      }),
+      number(input('max-cost-usd'), { min: 0, exclusive: true }),
     ),
     pricing: pricing(input('pricing')),
-    dryRun: boolean('dry-run', input('dry-run')),
-    mode: choice('mode', input('mode'), ['review', 'estimate'] as const),
-    reviewAgain: boolean('review-again', input('review-again')),
-    reviewDrafts: boolean('review-drafts', input('review-drafts')),
-    reviewBots: boolean('review-bots', input('review-bots')),
-    ...optional('skipLabel', input('skip-label') || undefined),
-    reviewerLogin: login('reviewer-login', input('reviewer-login')),
-    failOn: choice('fail-on', input('fail-on'), [
-      'never',
-      ...SEVERITIES,
-    ] as const),
+    dryRun: boolean(input('dry-run')),
+    mode: choice(input('mode'), ['review', 'estimate'] as const),
+    reviewAgain: boolean(input('review-again')),
+    reviewDrafts: boolean(input('review-drafts')),
+    reviewBots: boolean(input('review-bots')),
+    ...optional('skipLabel', input('skip-label').value || undefined),
+    reviewerLogin: login(input('reviewer-login')),
+    failOn: choice(input('fail-on'), ['never', ...SEVERITIES] as const),
     runTimeoutMs:
       60_000 *
-      (number('run-timeout-minutes', input('run-timeout-minutes'), {
+      (number(input('run-timeout-minutes'), {
         min: 0,
         exclusive: true,
         // A job runs for at most six hours.
         max: 360,
       }) ?? 20),
     maxPromptTokens:
-      number('max-prompt-tokens', input('max-prompt-tokens'), {
-        min: 2000,
-        integer: true,
-      }) ?? 60_000,
+      number(input('max-prompt-tokens'), { min: 2000, integer: true }) ??
+      60_000,
     requestTimeoutMs:
       1000 *
-      (number('request-timeout-seconds', input('request-timeout-seconds'), {
+      (number(input('request-timeout-seconds'), {
         min: 0,
         exclusive: true,
         max: 3600,
@@ -367,13 +379,16 @@ function checkPrivacyPolicy(settings: Settings): void {
 
 function checkEscalation(settings: Settings): void {
   const wanted =
-    settings.escalatePaths.length > 0 ||
-    settings.escalateMinChanges !== undefined
+    settings.escalatePaths.length > 0
+      ? 'escalate-paths'
+      : settings.escalateMinChanges !== undefined
+        ? 'escalate-min-changes'
+        : undefined
   if (wanted && !settings.escalationModel) {
     throw new Error(
-      'Input `escalate-paths` or `escalate-min-changes` is set but ' +
-        '`escalation-model` is empty. Name the stronger model of the same ' +
-        'provider, e.g. deepseek-v4-pro or gpt-5.4.',
+      `${settings.labels[wanted]} is set but \`escalation-model\` is empty. Name the ` +
+        'stronger model of the same provider, e.g. deepseek-v4-pro or ' +
+        'gpt-5.4.',
     )
   }
 }
@@ -539,14 +554,14 @@ export function parseRepositoryConfig(
       { cause: error },
     )
   }
-  if (parsed === null || parsed === undefined) return {}
+  if (parsed === null || parsed === undefined) return { path, values: {} }
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(
       `The repository config ${path} must be a map of input names to ` +
         'values, e.g. `exclude: docs/**`.',
     )
   }
-  const config: Partial<Record<InputName, string>> = {}
+  const values: Partial<Record<InputName, string>> = {}
   for (const [key, value] of Object.entries(parsed)) {
     if (!(key in DEFAULTS)) {
       throw new Error(
@@ -568,23 +583,23 @@ export function parseRepositoryConfig(
           "step's `with:`.",
       )
     }
-    config[name] = Array.isArray(value)
+    values[name] = Array.isArray(value)
       ? value.map(String).join('\n')
       : typeof value === 'object' && value !== null
         ? JSON.stringify(value)
         : String(value ?? '')
   }
-  return config
+  return { path, values }
 }
 
 // A GitHub login: letters, digits and single hyphens, up to 39 of them,
 // and `[bot]` after an app's name.
 const LOGIN = /^(?=.{1,39}(?:\[bot\])?$)[a-z\d](?:-?[a-z\d])*(?:\[bot\])?$/i
 
-function login(name: InputName, value: string): string {
+function login({ value, label }: Field): string {
   if (!LOGIN.test(value)) {
     throw new Error(
-      `Input \`${name}\` is "${value}", which is not a GitHub login. Set ` +
+      `${label} is "${value}", which is not a GitHub login. Set ` +
         'it to the account the reviews are posted as: github-actions[bot] ' +
         "for the workflow's token, the app's name followed by [bot] for a " +
         'GitHub App token, or your user name for a personal token.',
@@ -594,26 +609,24 @@ function login(name: InputName, value: string): string {
 }
 
 function choice<const T extends string>(
-  name: string,
-  value: string,
+  { value, label }: Field,
   valid: readonly T[],
 ): T {
   if ((valid as readonly string[]).includes(value)) return value as T
   throw new Error(
-    `Input \`${name}\` is "${value}"; valid values are ${valid.join(', ')}.`,
+    `${label} is "${value}"; valid values are ${valid.join(', ')}.`,
   )
 }
 
-function boolean(name: string, value: string): boolean {
+function boolean({ value, label }: Field): boolean {
   const lower = value.toLowerCase()
   if (lower === 'true') return true
   if (lower === 'false') return false
-  throw new Error(`Input \`${name}\` is "${value}"; use true or false.`)
+  throw new Error(`${label} is "${value}"; use true or false.`)
 }
 
 function number(
-  name: string,
-  value: string,
+  { value, label }: Field,
   limits: { min: number; exclusive?: boolean; integer?: boolean; max?: number },
 ): number | undefined {
   if (value === '') return undefined
@@ -632,33 +645,31 @@ function number(
         ? `greater than ${limits.min}`
         : `at least ${limits.min}`) +
       (limits.max !== undefined ? ` and at most ${limits.max}` : '')
-    throw new Error(
-      `Input \`${name}\` is "${value}"; it must be ${kind} ${bound}.`,
-    )
+    throw new Error(`${label} is "${value}"; it must be ${kind} ${bound}.`)
   }
   return parsed
 }
 
-function url(name: string, value: string): string {
+function url({ value, label }: Field): string {
   let parsed: URL
   try {
     parsed = new URL(value)
   } catch {
     throw new Error(
-      `Input \`${name}\` is "${value}", which is not a URL; ` +
+      `${label} is "${value}", which is not a URL; ` +
         'give a full http:// or https:// address.',
     )
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new Error(
-      `Input \`${name}\` is "${value}"; only http:// and https:// URLs work.`,
+      `${label} is "${value}"; only http:// and https:// URLs work.`,
     )
   }
   return value.replace(/\/+$/, '')
 }
 
 /** Globs, one per line or separated by commas; each must compile. */
-function globs(name: string, value: string): string[] {
+function globs({ value, label }: Field): string[] {
   // A JSON-style list, ["a", "b"], is read as its items.
   const text = /^\s*\[[\s\S]*\]\s*$/.test(value)
     ? value.trim().slice(1, -1)
@@ -679,7 +690,7 @@ function globs(name: string, value: string): string[] {
   for (const pattern of patterns) {
     if (!isValidGlob(pattern)) {
       throw new Error(
-        `Input \`${name}\` has an invalid glob "${pattern}": check its ` +
+        `${label} has an invalid glob "${pattern}": check its ` +
           'brackets and braces, e.g. `src/**/*.{ts,tsx}`.',
       )
     }
@@ -728,7 +739,7 @@ const PRICE_FIELDS = ['input', 'cached_input', 'output', 'cache_write']
  * "output": 1.2}}` in US dollars per million tokens. A row is a flat price:
  * it replaces any peak and off-peak rule of the built-in row.
  */
-function pricing(value: string): Record<string, ModelPrice> {
+function pricing({ value, label }: Field): Record<string, ModelPrice> {
   if (value === '') return {}
   const example =
     '{"my-model": {"input": 0.3, "cached_input": 0.03, "output": 1.2}}'
@@ -737,13 +748,13 @@ function pricing(value: string): Record<string, ModelPrice> {
     parsed = JSON.parse(value)
   } catch (error) {
     throw new Error(
-      `Input \`pricing\` is not valid JSON (${(error as Error).message}); ` +
+      `${label} is not valid JSON (${(error as Error).message}); ` +
         `expected e.g. ${example}.`,
       { cause: error },
     )
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`Input \`pricing\` must be a JSON object like ${example}.`)
+    throw new Error(`${label} must be a JSON object like ${example}.`)
   }
 
   const prices: Record<string, ModelPrice> = {}
@@ -754,7 +765,7 @@ function pricing(value: string): Record<string, ModelPrice> {
     )
     if (unknown.length > 0) {
       throw new Error(
-        `Input \`pricing\` row "${model}" has unknown field(s) ` +
+        `${label}, row "${model}", has unknown field(s) ` +
           `${unknown.join(', ')}; valid fields are ${PRICE_FIELDS.join(', ')}.`,
       )
     }
@@ -763,7 +774,7 @@ function pricing(value: string): Record<string, ModelPrice> {
       if (price === undefined && !required) return undefined
       if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
         throw new Error(
-          `Input \`pricing\` row "${model}" needs "${field}" as a number ` +
+          `${label}, row "${model}", needs "${field}" as a number ` +
             `of US dollars per million tokens (0 or more); got ${JSON.stringify(price)}.`,
         )
       }
@@ -773,7 +784,7 @@ function pricing(value: string): Record<string, ModelPrice> {
     const cachedInput = rate('cached_input', false)
     if (cachedInput !== undefined && cachedInput > input) {
       throw new Error(
-        `Input \`pricing\` row "${model}" has "cached_input" ${cachedInput} ` +
+        `${label}, row "${model}", has "cached_input" ${cachedInput} ` +
           `above "input" ${input}, but a cache hit never costs more than a ` +
           'miss. Give the cached price, at most the input price, or leave ' +
           'it out to bill cached tokens as other input.',
@@ -832,7 +843,7 @@ export interface CliRequest {
 export function readCliSettings(
   request: CliRequest,
   env: Env = process.env,
-  config: RepositoryConfig = {},
+  config: RepositoryConfig = NO_CONFIG,
 ): Settings {
   for (const name of Object.keys(request.inputs)) {
     if (!(name in DEFAULTS)) {

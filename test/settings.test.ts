@@ -217,7 +217,7 @@ describe('readSettings', () => {
     [
       'pricing',
       '{"m": {"input": -1, "output": 1}}',
-      /`pricing` row "m" needs "input"/,
+      /`pricing`, row "m", needs "input"/,
     ],
     [
       'pricing',
@@ -227,7 +227,7 @@ describe('readSettings', () => {
     [
       'pricing',
       '{"deepseek-flash": {"input": 0.01, "cached_input": 20, "output": 0.01}}',
-      /`pricing` row "deepseek-flash" has "cached_input" 20 above "input" 0\.01, but a cache hit never costs more than a miss/,
+      /`pricing`, row "deepseek-flash", has "cached_input" 20 above "input" 0\.01, but a cache hit never costs more than a miss/,
     ],
     ['github-token', '', /`github-token` is empty/],
     [
@@ -339,9 +339,48 @@ describe('the repository config', () => {
     expect(settings.pricing['my-model']?.rates.output).toBe(2)
   })
 
-  it('validates its values like inputs, and names the input', () => {
+  it('validates its values like inputs, and names the input and the file', () => {
     const config = parseRepositoryConfig('fail-on: blocker\n', 'cfg.yml')
-    expect(() => readSettings(env(), config)).toThrow(/`fail-on` is "blocker"/)
+    expect(() => readSettings(env(), config)).toThrow(
+      /^`fail-on` in cfg\.yml is "blocker"; valid values are never,/,
+    )
+  })
+
+  it.each([
+    [
+      'max-cost-usd: 50 cents',
+      /^`max-cost-usd` in cfg\.yml is "50 cents"; it must be a number/,
+    ],
+    ['dry-run: maybe', /^`dry-run` in cfg\.yml is "maybe"; use true or false/],
+    [
+      'include: "src/{a"',
+      /^`include` in cfg\.yml has an invalid glob "src\/\{a"/,
+    ],
+    [
+      'pricing:\n  m: { input: 1, output: 1, cached: 1 }',
+      /^`pricing` in cfg\.yml, row "m", has unknown field\(s\) cached/,
+    ],
+    [
+      'escalate-paths: src/auth/**',
+      /^`escalate-paths` in cfg\.yml is set but `escalation-model` is empty/,
+    ],
+  ])('names the file in the error for %j', (text, message) => {
+    const config = parseRepositoryConfig(text, 'cfg.yml')
+    expect(() => readSettings(env(), config)).toThrow(message)
+  })
+
+  it('gives the label of each input for later messages', () => {
+    const config = parseRepositoryConfig('guidelines-file: docs\n', 'cfg.yml')
+    const { labels } = readSettings(env(), config)
+    expect(labels['guidelines-file']).toBe('`guidelines-file` in cfg.yml')
+    expect(labels['fail-on']).toBe('Input `fail-on`')
+  })
+
+  it('names the input, not the file, for a value the workflow set', () => {
+    const config = parseRepositoryConfig('max-cost-usd: 1\n', 'cfg.yml')
+    expect(() =>
+      readSettings(env({ 'max-cost-usd': '50 cents' }), config),
+    ).toThrow(/^Input `max-cost-usd` is "50 cents"/)
   })
 
   it.each([

@@ -40,8 +40,9 @@ export async function readGuidelines(
   repo: RepoRef,
   path: string,
   ref: string,
+  label = 'Input `guidelines-file`',
 ): Promise<string | null> {
-  return readFileAt(octokit, repo, path, ref, 'Input `guidelines-file` is')
+  return readFileAt(octokit, repo, path, ref, `${label} is`)
 }
 
 /** Where a repository keeps this action's settings. */

@@ -156,7 +156,7 @@ describe('a tight max-cost-usd', () => {
     runs.push(result)
     expect(result.run.exitCode).toBe(1)
     expect(result.run.stdout).toContain(
-      '::error::Input `pricing` row "deepseek-flash" has "cached_input" 20 ' +
+      '::error::Input `pricing`, row "deepseek-flash", has "cached_input" 20 ' +
         'above "input" 0.01',
     )
     expect(result.deepseek.calls).toEqual([])

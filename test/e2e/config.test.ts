@@ -48,6 +48,23 @@ describe('.github/cost-aware-review.yml', () => {
     expect(reads.every((r) => r.query.ref === BASE_SHA)).toBe(true)
   })
 
+  it('names the file, not an input, when a value in it is wrong', async () => {
+    const result = await reviewSynthetic({
+      files: [file('src/app.ts')],
+      baseContents: {
+        '.github/cost-aware-review.yml': 'max-cost-usd: "50 cents"\n',
+      },
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(result.run.stdout).toContain(
+      '::error::`max-cost-usd` in .github/cost-aware-review.yml is ' +
+        '"50 cents"; it must be a number greater than 0.',
+    )
+    expect(result.run.stdout).not.toContain('Input `max-cost-usd`')
+    expect(result.deepseek.calls).toEqual([])
+  })
+
   it('fails with the file and the key when the config is wrong', async () => {
     const result = await reviewSynthetic({
       files: [file('src/app.ts')],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { readingGitHub } from '../../src/github/errors'
-import { createOctokit } from '../../src/github/octokit'
+import { createOctokit, type Octokit } from '../../src/github/octokit'
 import {
   listFiles,
   readGuidelines,
@@ -101,6 +101,24 @@ describe('reading the pull request', () => {
       'b'.repeat(40),
       'h'.repeat(40),
     ])
+  })
+
+  it('names where the guidelines path was set when it names a folder', async () => {
+    // The contents endpoint lists a folder's entries.
+    const folder = {
+      rest: { repos: { getContent: () => Promise.resolve({ data: [] }) } },
+    } as unknown as Octokit
+    const read = (label?: string) =>
+      readGuidelines(folder, repo, 'docs', 'b'.repeat(40), label)
+    await expect(read()).rejects.toThrow(
+      'Input `guidelines-file` is "docs", which is not a file at bbbbbbb',
+    )
+    await expect(
+      read('`guidelines-file` in .github/cost-aware-review.yml'),
+    ).rejects.toThrow(
+      '`guidelines-file` in .github/cost-aware-review.yml is "docs", ' +
+        'which is not a file at bbbbbbb',
+    )
   })
 
   it('reads the visibility from the repository endpoint', async () => {
