@@ -76,6 +76,7 @@ describe('the troubleshooting table', () => {
     'account is out of quota (429)',
     'kept rate-limiting the call (429)',
     'does not know the model',
+    'answered 404 without naming the model: the base URL is ',
     'rejected the request for',
     'refused the request (403)',
     'found the prompt too long',

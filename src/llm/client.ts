@@ -516,6 +516,13 @@ function scrub(message: string, apiKey: string | undefined): string {
   return clean.length <= 400 ? clean : `${clean.slice(0, 400)}… (cut)`
 }
 
+// The input that holds each provider's base URL, for error messages.
+const BASE_URL_INPUTS: Record<ProviderName, string> = {
+  deepseek: 'deepseek-base-url',
+  openai: 'openai-base-url',
+  'self-hosted': 'self-hosted-url',
+}
+
 function explain(error: unknown, endpoint: ModelEndpoint): CallError {
   const where = `${endpoint.provider} (${endpoint.baseUrl})`
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
@@ -536,16 +543,35 @@ function explain(error: unknown, endpoint: ModelEndpoint): CallError {
   }
 
   const detail = error.message
-  // DeepSeek answers an unknown model with 400 "Model Not Exist", OpenAI
-  // with 404 model_not_found.
+  // An unknown model: DeepSeek answers 400 "Model Not Exist", OpenAI 404
+  // model_not_found, vLLM 404 "The model `x` does not exist.", Ollama 404
+  // 'model "x" not found'. Any other 404 is a path the server does not
+  // serve: a base URL without its /v1, as often as not.
   const unknownModel =
-    error.status === 404 ||
-    /model[_ ]not[_ ]exist|model_not_found|does not exist/i.test(detail)
+    error.code === 'model_not_found' ||
+    /model[_ ]not[_ ]exist|model_not_found|does not exist|model\b[^.]*\bnot found/i.test(
+      detail,
+    ) ||
+    (error.status === 404 && detail.includes(endpoint.model))
   if (unknownModel) {
     return {
       message:
         `${where} does not know the model "${endpoint.model}" ` +
         `(${error.status}). Check the \`${endpoint.modelInput}\` input. ${detail}`,
+      fatal: true,
+    }
+  }
+  if (error.status === 404) {
+    const path = /\/v1$/.test(endpoint.baseUrl)
+      ? 'check its host and path'
+      : 'OpenAI-compatible servers serve the API under /v1, so try ' +
+        `\`${endpoint.baseUrl}/v1\``
+    const urlInput = BASE_URL_INPUTS[endpoint.provider]
+    return {
+      message:
+        `${where} answered 404 without naming the model: the base URL is ` +
+        `probably wrong. Check the \`${urlInput}\` input; ${path}. If it ` +
+        `is right, check \`${endpoint.modelInput}\`. ${detail}`,
       fatal: true,
     }
   }

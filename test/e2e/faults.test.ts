@@ -86,6 +86,28 @@ describe('model provider faults', () => {
     expect(result.review?.comments).toHaveLength(1)
   })
 
+  it('blames the base URL, not the model, when the server serves no /v1 there', async () => {
+    let root = ''
+    const result = await reviewSynthetic({
+      files: [file(1)],
+      private: true,
+      inputs: { 'private-provider': 'self-hosted' },
+      // Written as vLLM prints it, http://host:8000, without the /v1.
+      selfHostedUrl: (url) => (root = url.replace(/\/v1$/, '')),
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(result.run.stdout).toContain(
+      `::error::self-hosted (${root}) answered 404 without naming the ` +
+        'model: the base URL is probably wrong. Check the `self-hosted-url` ' +
+        'input; OpenAI-compatible servers serve the API under /v1, so try ' +
+        `\`${root}/v1\`.`,
+    )
+    expect(result.run.stdout).not.toContain('does not know the model')
+    // No request reached the chat endpoint, which is under /v1.
+    expect(result.selfHosted.calls).toEqual([])
+  })
+
   it('does not retry a 429 that says the account is out of quota, and says so', async () => {
     const result = await withModelFault({
       status: 429,

@@ -47,6 +47,8 @@ export interface SyntheticPr {
   readonly draft?: boolean
   /** Which API the self-hosted emulator speaks; vLLM-like by default. */
   readonly selfHostedFlavour?: 'self-hosted' | 'openai'
+  /** `self-hosted-url` from the emulator's URL, e.g. without its /v1. */
+  readonly selfHostedUrl?: (url: string) => string
   /** A path prefix of GITHUB_API_URL, e.g. /api/v3 for Enterprise Server. */
   readonly apiPath?: string
   readonly githubOptions?: GitHubEmulatorOptions
@@ -160,7 +162,7 @@ export async function reviewSynthetic(pr: SyntheticPr): Promise<SyntheticRun> {
       'deepseek-base-url': deepseek.url,
       'openai-api-key': 'test-key',
       'openai-base-url': openai.url,
-      'self-hosted-url': selfHosted.url,
+      'self-hosted-url': pr.selfHostedUrl?.(selfHosted.url) ?? selfHosted.url,
       'self-hosted-model': 'qwen3-coder',
       ...pr.inputs,
     },

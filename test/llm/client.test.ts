@@ -241,6 +241,104 @@ describe('model calls per provider', () => {
   })
 })
 
+describe('a 404', () => {
+  function selfHosted(baseUrl: string) {
+    return createModelClient(
+      {
+        provider: 'self-hosted',
+        baseUrl,
+        model: 'qwen3-coder',
+        modelInput: 'self-hosted-model',
+      },
+      { timeoutMs: 5_000, maxRetries: 0 },
+    )
+  }
+
+  it('blames the base URL for a path the server does not serve, and suggests /v1', async () => {
+    const server = await emulator({ flavour: 'self-hosted', apiKey: null })
+    const root = server.url.replace(/\/v1$/, '')
+    const { error } = await selfHosted(root).review(call)
+    expect(error?.fatal).toBe(true)
+    expect(error?.message).toBe(
+      `self-hosted (${root}) answered 404 without naming the model: the ` +
+        'base URL is probably wrong. Check the `self-hosted-url` input; ' +
+        'OpenAI-compatible servers serve the API under /v1, so try ' +
+        `\`${root}/v1\`. If it is right, check \`self-hosted-model\`. ` +
+        '404 Invalid URL (POST /chat/completions)',
+    )
+  })
+
+  it('names the host and path when the base URL has its /v1 already', async () => {
+    const server = await emulator({ flavour: 'openai', basePath: '/proxy/v1' })
+    const wrong = server.url.replace('/proxy/v1', '/v1')
+    const { error } = await client({
+      provider: 'openai',
+      baseUrl: wrong,
+      model: 'gpt-5',
+      modelInput: 'openai-model',
+    }).review(call)
+    expect(error?.message).toContain(
+      'Check the `openai-base-url` input; check its host and path.',
+    )
+  })
+
+  it('blames the base URL when the 404 has no error body, as from FastAPI', async () => {
+    const server = await emulator({ flavour: 'self-hosted', apiKey: null })
+    server.inject({ status: 404, body: { detail: 'Not Found' } })
+    const { error } = await selfHosted(server.url).review(call)
+    expect(error?.message).toContain(
+      'answered 404 without naming the model: the base URL is probably wrong',
+    )
+    expect(error?.message).toContain('check `self-hosted-model`')
+  })
+
+  it('blames the model when vLLM says it does not serve it', async () => {
+    const server = await emulator({
+      flavour: 'self-hosted',
+      apiKey: null,
+      models: ['other-model'],
+    })
+    const { error } = await selfHosted(server.url).review(call)
+    expect(error?.fatal).toBe(true)
+    expect(error?.message).toContain(
+      'does not know the model "qwen3-coder" (404). Check the ' +
+        '`self-hosted-model` input. 404 The model `qwen3-coder` does not exist.',
+    )
+    expect(error?.message).not.toContain('self-hosted-url')
+  })
+
+  it('blames the model when Ollama says it has not pulled it', async () => {
+    const server = await emulator({ flavour: 'self-hosted', apiKey: null })
+    server.inject({
+      status: 404,
+      body: {
+        error: {
+          message: 'model "qwen3-coder" not found, try pulling it first',
+          type: 'api_error',
+        },
+      },
+    })
+    const { error } = await selfHosted(server.url).review(call)
+    expect(error?.message).toContain(
+      'does not know the model "qwen3-coder" (404). Check the ' +
+        '`self-hosted-model` input.',
+    )
+  })
+
+  it("blames the model on OpenAI's model_not_found", async () => {
+    const server = await emulator({ flavour: 'openai' })
+    const { error } = await client({
+      provider: 'openai',
+      baseUrl: server.url,
+      model: 'gpt-nope',
+      modelInput: 'openai-model',
+    }).review(call)
+    expect(error?.message).toContain(
+      'does not know the model "gpt-nope" (404). Check the `openai-model` input.',
+    )
+  })
+})
+
 describe('provider errors in the review', () => {
   it('stay readable when the key is a one-letter placeholder', async () => {
     const server = await emulator({ flavour: 'self-hosted', apiKey: null })
