@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
-import { parse as parseYaml } from 'yaml'
+import { isScalar, parseDocument } from 'yaml'
 import type { ModelPrice } from './cost/prices'
 import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
@@ -545,15 +545,17 @@ export function parseRepositoryConfig(
   text: string,
   path: string,
 ): RepositoryConfig {
-  let parsed: unknown
+  let document: ReturnType<typeof parseDocument>
   try {
-    parsed = parseYaml(text)
+    document = parseDocument(text)
+    if (document.errors[0]) throw document.errors[0]
   } catch (error) {
     throw new Error(
       `The repository config ${path} is not valid YAML: ${(error as Error).message}`,
       { cause: error },
     )
   }
+  const parsed: unknown = document.toJS()
   if (parsed === null || parsed === undefined) return { path, values: {} }
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(
@@ -583,11 +585,18 @@ export function parseRepositoryConfig(
           "step's `with:`.",
       )
     }
-    values[name] = Array.isArray(value)
-      ? value.map(String).join('\n')
-      : typeof value === 'object' && value !== null
-        ? JSON.stringify(value)
-        : String(value ?? '')
+    // A number keeps the digits it was written with: YAML reads 0x10 as
+    // 16, which the input refuses.
+    const node: unknown = document.get(key, true)
+    const digits =
+      isScalar(node) && typeof node.value === 'number' ? node.source : undefined
+    values[name] =
+      digits ??
+      (Array.isArray(value)
+        ? value.map(String).join('\n')
+        : typeof value === 'object' && value !== null
+          ? JSON.stringify(value)
+          : String(value ?? ''))
   }
   return { path, values }
 }
@@ -625,12 +634,17 @@ function boolean({ value, label }: Field): boolean {
   throw new Error(`${label} is "${value}"; use true or false.`)
 }
 
+// Plain decimal digits. Number() also reads 0x10 as 16, 0b1 as 1 and 1e3
+// as 1000, which nobody means as a price or a count.
+const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/
+
 function number(
   { value, label }: Field,
   limits: { min: number; exclusive?: boolean; integer?: boolean; max?: number },
 ): number | undefined {
   if (value === '') return undefined
-  const parsed = Number(value)
+  const decimal = DECIMAL.test(value)
+  const parsed = decimal ? Number(value) : NaN
   const tooSmall = limits.exclusive ? parsed <= limits.min : parsed < limits.min
   const tooLarge = limits.max !== undefined && parsed > limits.max
   if (
@@ -645,7 +659,12 @@ function number(
         ? `greater than ${limits.min}`
         : `at least ${limits.min}`) +
       (limits.max !== undefined ? ` and at most ${limits.max}` : '')
-    throw new Error(`${label} is "${value}"; it must be ${kind} ${bound}.`)
+    throw new Error(
+      `${label} is "${value}"; it must be ${kind} ${bound}` +
+        (decimal || Number.isNaN(Number(value))
+          ? '.'
+          : ', in plain decimal digits.'),
+    )
   }
   return parsed
 }

@@ -56,6 +56,7 @@ describe('the troubleshooting table', () => {
     ', which is not a URL; ',
     'only http:// and https:// URLs work',
     'has an invalid glob',
+    ', in plain decimal digits.',
     'is not valid JSON',
     'must be a JSON object',
     'has unknown field(s) ',

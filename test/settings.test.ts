@@ -198,6 +198,19 @@ describe('readSettings', () => {
     ],
     ['max-cost-usd', 'ten', /`max-cost-usd` is "ten"/],
     [
+      'max-cost-usd',
+      '0x10',
+      /`max-cost-usd` is "0x10"; it must be a number greater than 0, in plain decimal digits\./,
+    ],
+    [
+      'escalate-min-changes',
+      '0b1',
+      /`escalate-min-changes` is "0b1"; it must be a whole number at least 1, in plain decimal digits\./,
+    ],
+    ['max-prompt-tokens', '1e5', /`max-prompt-tokens` is "1e5"; .* decimal/],
+    ['run-timeout-minutes', '0o17', /`run-timeout-minutes` is "0o17"/],
+    ['request-timeout-seconds', 'Infinity', /`request-timeout-seconds` is/],
+    [
       'max-prompt-tokens',
       '12.5',
       /`max-prompt-tokens` is "12.5"; it must be a whole number/,
@@ -288,6 +301,20 @@ describe('readSettings', () => {
     ).toThrow(/`self-hosted-model` is empty/)
   })
 
+  it('reads plain decimal numbers', () => {
+    const settings = readSettings(
+      env({
+        'max-cost-usd': '0.50',
+        'escalate-min-changes': '40',
+        'escalation-model': 'gpt-5.4',
+        'request-timeout-seconds': '.5',
+      }),
+    )
+    expect(settings.maxCostUsd).toBe(0.5)
+    expect(settings.escalateMinChanges).toBe(40)
+    expect(settings.requestTimeoutMs).toBe(500)
+  })
+
   it('requires the self-hosted URL when the fallback is self-hosted', () => {
     expect(() =>
       readSettings(env({ 'fallback-provider': 'self-hosted' })),
@@ -367,6 +394,17 @@ describe('the repository config', () => {
   ])('names the file in the error for %j', (text, message) => {
     const config = parseRepositoryConfig(text, 'cfg.yml')
     expect(() => readSettings(env(), config)).toThrow(message)
+  })
+
+  it('keeps the digits a number was written with', () => {
+    const config = parseRepositoryConfig(
+      'max-cost-usd: 0.10\nescalate-min-changes: 0x10\n',
+      'cfg.yml',
+    )
+    expect(config.values['max-cost-usd']).toBe('0.10')
+    expect(() => readSettings(env(), config)).toThrow(
+      /^`escalate-min-changes` in cfg\.yml is "0x10"; it must be a whole number at least 1, in plain decimal digits/,
+    )
   })
 
   it('gives the label of each input for later messages', () => {
