@@ -179,6 +179,17 @@ export async function review(
     )
     core.info(`Provider: ${chosen.endpoint.provider} ${chosen.endpoint.model}`)
     core.info(`Because: ${chosen.reason}`)
+    const fallback = settings.fallbackProvider
+    if (fallback === chosen.endpoint.provider) {
+      const chose =
+        chosen.privacy === 'public' ? 'public-provider' : 'private-provider'
+      core.warning(
+        `${settings.labels['fallback-provider']} is "${fallback}", the ` +
+          `provider \`${chose}\` already sends this repository's reviews ` +
+          'to, so it backs up nothing here. Choose a different provider to ' +
+          'take the calls that fail, or remove it.',
+      )
+    }
     return chosen
   })
   const keyInput = settings.mode === 'review' ? missingKey(route) : undefined

@@ -350,6 +350,7 @@ export function readSettings(
 
   requireSelfHosted(settings)
   checkPrivacyPolicy(settings)
+  checkFallback(settings)
   checkEscalation(settings)
   return Object.freeze(settings)
 }
@@ -377,6 +378,26 @@ function checkPrivacyPolicy(settings: Settings): void {
   }
 }
 
+/**
+ * A fallback is a different provider: one that every route already uses
+ * would never take a call. One that only this repository's route uses is
+ * a warning once the route is known.
+ */
+function checkFallback(settings: Settings): void {
+  const fallback = settings.fallbackProvider
+  if (
+    fallback === settings.publicProvider &&
+    fallback === settings.privateProvider
+  ) {
+    throw new Error(
+      `Input \`fallback-provider\` is "${fallback}", the provider ` +
+        '`public-provider` and `private-provider` already name, so it ' +
+        'would never take a call. Choose a different provider to take ' +
+        'the calls that fail, or remove it.',
+    )
+  }
+}
+
 function checkEscalation(settings: Settings): void {
   const wanted =
     settings.escalatePaths.length > 0
@@ -384,6 +405,14 @@ function checkEscalation(settings: Settings): void {
       : settings.escalateMinChanges !== undefined
         ? 'escalate-min-changes'
         : undefined
+  if (!wanted && settings.escalationModel) {
+    throw new Error(
+      `${settings.labels['escalation-model']} is "${settings.escalationModel}" ` +
+        'but neither `escalate-paths` nor `escalate-min-changes` is set, so ' +
+        'no file would go to it. Set one of them to say which files to ' +
+        'escalate, or remove `escalation-model`.',
+    )
+  }
   if (wanted && !settings.escalationModel) {
     throw new Error(
       `${settings.labels[wanted]} is set but \`escalation-model\` is empty. Name the ` +

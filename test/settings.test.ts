@@ -211,6 +211,11 @@ describe('readSettings', () => {
     ['run-timeout-minutes', '0o17', /`run-timeout-minutes` is "0o17"/],
     ['request-timeout-seconds', 'Infinity', /`request-timeout-seconds` is/],
     [
+      'escalation-model',
+      'gpt-5.4',
+      /`escalation-model` is "gpt-5\.4" but neither `escalate-paths` nor `escalate-min-changes` is set, so no file would go to it/,
+    ],
+    [
       'max-prompt-tokens',
       '12.5',
       /`max-prompt-tokens` is "12.5"; it must be a whole number/,
@@ -313,6 +318,20 @@ describe('readSettings', () => {
     expect(settings.maxCostUsd).toBe(0.5)
     expect(settings.escalateMinChanges).toBe(40)
     expect(settings.requestTimeoutMs).toBe(500)
+  })
+
+  it('refuses a fallback that is the provider of every route', () => {
+    expect(() =>
+      readSettings(
+        env({ 'public-provider': 'openai', 'fallback-provider': 'openai' }),
+      ),
+    ).toThrow(
+      /^Input `fallback-provider` is "openai", the provider `public-provider` and `private-provider` already name, so it would never take a call/,
+    )
+    // It can back up the public provider: not an error.
+    expect(
+      readSettings(env({ 'fallback-provider': 'openai' })).fallbackProvider,
+    ).toBe('openai')
   })
 
   it('requires the self-hosted URL when the fallback is self-hosted', () => {

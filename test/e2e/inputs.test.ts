@@ -1,6 +1,7 @@
 /**
- * Inputs that would be read wrong stop the run before any model call:
- * numbers in other bases.
+ * Inputs that would be read wrong, or do nothing, stop the run before any
+ * model call or say so: numbers in other bases, an escalation model with
+ * nothing to escalate, a fallback that is the provider it backs up.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { GitHubFile } from '../emulators/github'
@@ -60,5 +61,52 @@ describe('numbers', () => {
         '"0b1"; it must be a whole number at least 1, in plain decimal digits.',
     )
     expect(result.deepseek.calls).toEqual([])
+  })
+})
+
+describe('settings that would do nothing', () => {
+  it('refuses an escalation model with no file to escalate', async () => {
+    const result = await reviewSynthetic({
+      files,
+      private: true,
+      inputs: { 'escalation-model': 'gpt-5.4' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(errorOf(result)).toContain(
+      'Input `escalation-model` is "gpt-5.4" but neither `escalate-paths` ' +
+        'nor `escalate-min-changes` is set',
+    )
+    expect(result.openai.calls).toEqual([])
+  })
+
+  it('warns that a fallback equal to the route’s provider backs up nothing', async () => {
+    const result = await reviewSynthetic({
+      files,
+      private: true,
+      inputs: { 'fallback-provider': 'openai' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode, result.run.stdout).toBe(0)
+    expect(result.run.stdout).toContain(
+      '::warning::Input `fallback-provider` is "openai", the provider ' +
+        "`private-provider` already sends this repository's reviews to, so " +
+        'it backs up nothing here.',
+    )
+    expect(result.openai.calls).toHaveLength(1)
+  })
+
+  it('refuses a fallback that every route already uses', async () => {
+    const result = await reviewSynthetic({
+      files,
+      inputs: { 'public-provider': 'openai', 'fallback-provider': 'openai' },
+    })
+    runs.push(result)
+    expect(result.run.exitCode).toBe(1)
+    expect(errorOf(result)).toContain(
+      'Input `fallback-provider` is "openai", the provider `public-provider` ' +
+        'and `private-provider` already name, so it would never take a call.',
+    )
+    expect(result.openai.calls).toEqual([])
   })
 })

@@ -82,15 +82,21 @@ async function runPrivateFixture(slug: string, inputs: Record<string, string>) {
 const combinations = ['deepseek', 'openai', 'self-hosted'].flatMap(
   (publicProvider) =>
     ['openai', 'self-hosted'].flatMap((privateProvider) =>
-      ['', 'openai', 'self-hosted'].map((fallback) => ({
-        'public-provider': publicProvider,
-        'private-provider': privateProvider,
-        ...(fallback ? { 'fallback-provider': fallback } : {}),
-        'sensitive-paths': '**/*.md',
-        'escalate-paths': '.github/**',
-        'escalation-model':
-          privateProvider === 'openai' ? 'gpt-5.4' : 'qwen3-coder',
-      })),
+      ['', 'openai', 'self-hosted']
+        // A fallback both providers already are is refused up front.
+        .filter(
+          (fallback) =>
+            fallback !== publicProvider || fallback !== privateProvider,
+        )
+        .map((fallback) => ({
+          'public-provider': publicProvider,
+          'private-provider': privateProvider,
+          ...(fallback ? { 'fallback-provider': fallback } : {}),
+          'sensitive-paths': '**/*.md',
+          'escalate-paths': '.github/**',
+          'escalation-model':
+            privateProvider === 'openai' ? 'gpt-5.4' : 'qwen3-coder',
+        })),
     ),
 )
 
