@@ -614,6 +614,17 @@ export function parseRepositoryConfig(
           "step's `with:`.",
       )
     }
+    const wrong = wrongShape(name, value)
+    if (wrong) {
+      throw new Error(
+        `The repository config ${path} sets "${key}" to ${wrong}; give ` +
+          (GLOB_INPUTS.includes(name)
+            ? 'a glob or a list of globs.'
+            : name === 'pricing'
+              ? 'a map of model names to prices.'
+              : 'one value, as the input takes it.'),
+      )
+    }
     // A number keeps the digits it was written with: YAML reads 0x10 as
     // 16, which the input refuses.
     const node: unknown = document.get(key, true)
@@ -628,6 +639,33 @@ export function parseRepositoryConfig(
           : String(value ?? ''))
   }
   return { path, values }
+}
+
+// Inputs of one glob per line, which the config may give as a list.
+const GLOB_INPUTS: readonly InputName[] = [
+  'include',
+  'exclude',
+  'escalate-paths',
+  'sensitive-paths',
+]
+
+/** What is wrong with the shape of a config value, if anything. */
+function wrongShape(name: InputName, value: unknown): string | undefined {
+  // A key without a value leaves the input at its default.
+  if (value === null) return undefined
+  const isMap = typeof value === 'object'
+  if (GLOB_INPUTS.includes(name)) {
+    if (typeof value === 'string') return undefined
+    if (Array.isArray(value)) {
+      return value.every((item) => typeof item === 'string')
+        ? undefined
+        : 'a list that holds more than globs'
+    }
+    return isMap ? 'a map' : `${JSON.stringify(value)}, not a glob`
+  }
+  if (name === 'pricing') return Array.isArray(value) ? 'a list' : undefined
+  if (Array.isArray(value)) return 'a list'
+  return isMap ? 'a map' : undefined
 }
 
 // A GitHub login: letters, digits and single hyphens, up to 39 of them,

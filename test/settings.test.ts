@@ -385,6 +385,29 @@ describe('the repository config', () => {
     expect(settings.pricing['my-model']?.rates.output).toBe(2)
   })
 
+  it.each([
+    [
+      'include:\n  nested: 1\n',
+      '"include" to a map; give a glob or a list of globs',
+    ],
+    ['exclude: true\n', '"exclude" to true, not a glob; give a glob'],
+    [
+      'exclude:\n  - docs/**\n  - 3\n',
+      '"exclude" to a list that holds more than globs',
+    ],
+    ['max-cost-usd: [1, 2]\n', '"max-cost-usd" to a list; give one value'],
+    ['pricing:\n  - gpt-5\n', '"pricing" to a list; give a map of model names'],
+  ])('refuses a value of the wrong shape: %j', (text, message) => {
+    expect(() => parseRepositoryConfig(text, 'cfg.yml')).toThrow(
+      `The repository config cfg.yml sets ${message}`,
+    )
+  })
+
+  it('leaves an input without a value at its default', () => {
+    const config = parseRepositoryConfig('include:\n', 'cfg.yml')
+    expect(readSettings(env(), config).include).toEqual([])
+  })
+
   it('validates its values like inputs, and names the input and the file', () => {
     const config = parseRepositoryConfig('fail-on: blocker\n', 'cfg.yml')
     expect(() => readSettings(env(), config)).toThrow(
