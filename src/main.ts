@@ -342,7 +342,10 @@ export async function review(
         parallel: PARALLEL_CALLS,
         deadline,
         ...(settings.maxCostUsd !== undefined
-          ? { maxCostUsd: settings.maxCostUsd }
+          ? {
+              maxCostUsd: settings.maxCostUsd,
+              budgetLabel: settings.labels['max-cost-usd'],
+            }
           : {}),
       }),
   )

@@ -67,6 +67,8 @@ export interface CallsOptions {
   readonly clientFor: (endpoint: ModelEndpoint) => ModelClient
   readonly fallbackFor: (lane: Lane) => ModelEndpoint | undefined
   readonly maxCostUsd?: number
+  /** How messages name `max-cost-usd`: the input, or the config's key. */
+  readonly budgetLabel?: string
   readonly pricing: Readonly<Record<string, ModelPrice>>
   /** DeepSeek's thinking mode, which changes its output cap. */
   readonly thinking: boolean
@@ -416,9 +418,9 @@ function requirePrices(work: readonly LaneCall[], options: CallsOptions): void {
   for (const model of models) {
     if (!findPrice(model, options.pricing)) {
       throw new Error(
-        `Input \`max-cost-usd\` is set, but no price is known for ` +
-          `"${model}", so the budget cannot be enforced. Add the model to ` +
-          'the `pricing` input.',
+        `${options.budgetLabel ?? 'Input `max-cost-usd`'} is set, but no ` +
+          `price is known for "${model}", so the budget cannot be ` +
+          'enforced. Add the model to the `pricing` input.',
       )
     }
   }

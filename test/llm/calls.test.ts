@@ -226,3 +226,25 @@ describe('a split call under max-cost-usd', () => {
     ).toBe(false)
   })
 })
+
+describe('max-cost-usd without a price', () => {
+  it('names where the budget was set', async () => {
+    const unpriced: LaneCall = {
+      lane: { ...lane, endpoint: { ...endpoint, model: 'in-house-7b' } },
+      call: work[0]!.call,
+    }
+    await expect(
+      runCalls([unpriced], {
+        clientFor: () => slowClient(),
+        fallbackFor: () => undefined,
+        pricing: {},
+        thinking: false,
+        parallel: 1,
+        maxCostUsd: 1,
+        budgetLabel: '`max-cost-usd` in .github/cost-aware-review.yml',
+      }),
+    ).rejects.toThrow(
+      /^`max-cost-usd` in \.github\/cost-aware-review\.yml is set, but no price is known for "in-house-7b"/,
+    )
+  })
+})
