@@ -98,7 +98,7 @@ describe('the troubleshooting table', () => {
     'Every model call failed; see the job summary.',
     'replaced by placeholders before any model saw the pull request',
     'contains text addressed to AI reviewers',
-    'did not match the expected shape and were dropped',
+    'did not match the expected shape and',
   ]
   const source = [
     'settings',

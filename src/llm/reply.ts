@@ -37,7 +37,7 @@ export function parseReply(content: string): Reply {
   items.forEach((item, index) => {
     const result = toFinding(item)
     if (typeof result === 'string') {
-      rejected.push(`comments[${index}]: ${result}`)
+      rejected.push(`comments[${index}]: ${result}${excerpt(item)}`)
     } else {
       findings.push(result)
     }
@@ -114,6 +114,20 @@ function toFinding(item: unknown): Finding | string {
     ...(suggestion !== undefined ? { suggestion } : {}),
     ...(quote ? { quote } : {}),
   }
+}
+
+// Enough of a dropped finding's text for a reader to know what was lost.
+const EXCERPT_LENGTH = 120
+
+/** The start of a dropped item's text, so that it is not lost unseen. */
+function excerpt(item: unknown): string {
+  if (!isRecord(item) || typeof item.body !== 'string') return ''
+  const text = item.body.replace(/\s+/g, ' ').trim()
+  if (text === '') return ''
+  const cut =
+    text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text
+  const where = typeof item.path === 'string' ? ` on ${item.path}` : ''
+  return ` (${JSON.stringify(cut)}${where})`
 }
 
 function toLineNumber(value: unknown): number | undefined {

@@ -119,14 +119,17 @@ export function runNotes(
         'may bill them, and the cost shown cannot include that.',
     )
   }
-  const rejected = outcomes.reduce(
-    (sum, outcome) => sum + (outcome.result.reply?.rejected.length ?? 0),
-    0,
+  const rejected = outcomes.flatMap(
+    (outcome) => outcome.result.reply?.rejected ?? [],
   )
-  if (rejected > 0) {
+  if (rejected.length > 0) {
+    const shown = rejected.slice(0, MAX_REJECTED_SHOWN)
+    const more = rejected.length - shown.length
     notes.push(
-      `${rejected} ${rejected === 1 ? 'item' : 'items'} of the model's reply ` +
-        'did not match the expected shape and were dropped.',
+      `${rejected.length} ${rejected.length === 1 ? 'item' : 'items'} of ` +
+        "the model's reply did not match the expected shape and " +
+        `${rejected.length === 1 ? 'was' : 'were'} dropped: ` +
+        `${shown.join('; ')}${more > 0 ? `; and ${more} more` : ''}.`,
     )
   }
   return notes
@@ -136,6 +139,8 @@ export function runNotes(
 // request of thousands of files, or an error page, cannot outgrow the
 // review body.
 const MAX_LISTED = 20
+// Dropped items quoted in full, each with the start of its text.
+const MAX_REJECTED_SHOWN = 5
 const MAX_ERROR_LENGTH = 300
 
 /** File names, as code: they may hold Markdown, mentions or HTML. */

@@ -172,6 +172,25 @@ describe('model provider faults', () => {
     expect(result.run.stdout).toContain('::warning::')
   })
 
+  it('quotes a finding it had to drop, so its text is not lost', async () => {
+    const dropped = {
+      path: 'src/file1.ts',
+      line: null,
+      severity: 'critical',
+      body: 'SQL is built from userId without escaping.',
+    }
+    const result = await withModelFault({
+      reply: {
+        content: JSON.stringify({ summary: 'One issue.', comments: [dropped] }),
+      },
+    })
+    expect(result.review?.body).toContain(
+      '1 item of the model\'s reply did not match the expected shape and was dropped: comments[0]: missing or invalid "line"',
+    )
+    expect(result.review?.body).toContain(dropped.body)
+    expect(result.run.summary).toContain(dropped.body)
+  })
+
   it('shows a finding the model repeats once, in the review and in the summary', async () => {
     const result = await reviewSynthetic({
       files: [file(1)],

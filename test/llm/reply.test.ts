@@ -83,7 +83,8 @@ describe('parseReply', () => {
     })
   })
 
-  it('drops and names every item that does not match the shape', () => {
+  it('drops and names every item that does not match the shape, quoting its text', () => {
+    const quoted = ' ("Close the file handle in a finally block." on src/a.ts)'
     const reply = parseReply(
       JSON.stringify({
         summary: 's',
@@ -100,12 +101,12 @@ describe('parseReply', () => {
     )
     expect(reply.findings).toHaveLength(1)
     expect(reply.rejected).toEqual([
-      'comments[1]: missing or invalid "line"',
-      'comments[2]: invalid "severity" "urgent"',
+      `comments[1]: missing or invalid "line"${quoted}`,
+      `comments[2]: invalid "severity" "urgent"${quoted}`,
       'comments[3]: missing "body"',
-      'comments[4]: invalid "side" "UP"',
+      `comments[4]: invalid "side" "UP"${quoted}`,
       'comments[5]: not an object',
-      'comments[6]: missing "path"',
+      'comments[6]: missing "path" ("Close the file handle in a finally block.")',
     ])
   })
 
