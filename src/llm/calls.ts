@@ -418,9 +418,9 @@ function requirePrices(work: readonly LaneCall[], options: CallsOptions): void {
   for (const model of models) {
     if (!findPrice(model, options.pricing)) {
       throw new Error(
-        `${options.budgetLabel ?? 'Input `max-cost-usd`'} is set, but no ` +
-          `price is known for "${model}", so the budget cannot be ` +
-          'enforced. Add the model to the `pricing` input.',
+        `${options.budgetLabel ?? 'Input `max-cost-usd`'} ` +
+          `is set, but no price is known for "${model}", so the budget ` +
+          'cannot be enforced. Add the model to the `pricing` input.',
       )
     }
   }
