@@ -3,6 +3,7 @@
  * runs can recognise their own reviews: which heads they covered, what they
  * cost, and which comments they already made.
  */
+import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { normaliseCode } from '../diff/anchor'
 import type { Side } from '../diff/model'
@@ -192,6 +193,14 @@ function fitRecord(record: ReviewRecord, limit: number): ReviewRecord {
     const middle = Math.floor((kept + over) / 2)
     if (fits(keeping(middle))) kept = middle
     else over = middle
+  }
+  if (kept < standing.length) {
+    core.warning(
+      `The review's hidden record had room for ${kept} of the ` +
+        `${standing.length} findings that stand; a later run may post the ` +
+        `${standing.length - kept} least severe again, and \`fail-on\` ` +
+        'no longer counts them.',
+    )
   }
   return keeping(kept)
 }

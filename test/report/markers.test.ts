@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import * as core from '@actions/core'
+import { describe, expect, it, vi } from 'vitest'
 import { historyOf } from '../../src/github/history'
 import {
   MAX_RECORD_LENGTH,
@@ -11,6 +12,8 @@ import {
   type RunRecord,
   type Standing,
 } from '../../src/report/markers'
+
+vi.mock('@actions/core', () => ({ warning: vi.fn() }))
 
 const HEAD = 'a'.repeat(40)
 
@@ -185,6 +188,11 @@ describe('reviewMarker', () => {
     expect(severities.filter((v) => v === 'critical')).toHaveLength(29)
     expect(severities.length).toBeGreaterThan(100)
     expect(severities.length).toBeLessThan(200)
+    expect(vi.mocked(core.warning)).toHaveBeenCalledWith(
+      expect.stringContaining(
+        `had room for ${severities.length} of the 200 findings that stand`,
+      ),
+    )
   })
 
   it('writes a record that fits as it is', () => {
