@@ -16,14 +16,7 @@ import {
   type ReviewRecord,
   type RunRecord,
 } from './markers'
-import {
-  codePath,
-  cut,
-  fenceFor,
-  inlineText,
-  oneLine,
-  sanitizeModelText,
-} from './text'
+import { blockText, codePath, cut, fenceFor, inlineText, oneLine } from './text'
 
 export interface ReviewInput {
   readonly headSha: string
@@ -191,13 +184,13 @@ function renderText(
   const omitted = listed.length - shown
   const sections = [
     '### Cost-aware review',
-    cut(
-      sanitizeModelText(
-        input.summaries
-          .map((summary) => cut(summary.trim(), MAX_SUMMARY_LENGTH))
-          .filter((summary) => summary !== '')
-          .join('\n\n'),
-      ),
+    // Each summary is a block of its own: a fence one leaves open ends
+    // with it, not with the review.
+    blockText(
+      input.summaries
+        .map((summary) => blockText(summary.trim(), MAX_SUMMARY_LENGTH))
+        .filter((summary) => summary !== '')
+        .join('\n\n'),
       4 * MAX_SUMMARY_LENGTH,
     ),
     `${input.scope} ${countLine(inlineCount, listed.length, input.alreadyPosted)}`,
@@ -331,7 +324,7 @@ function toComment(placement: InlinePlacement): ReviewComment {
 }
 
 function findingText(finding: Finding): string {
-  return cut(sanitizeModelText(finding.body), MAX_FINDING_LENGTH)
+  return blockText(finding.body, MAX_FINDING_LENGTH)
 }
 
 /**

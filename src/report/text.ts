@@ -34,6 +34,38 @@ export function sanitizeModelText(text: string): string {
   )
 }
 
+/** Untrusted text as a block of Markdown: sanitized, its fences closed. */
+export function blockText(text: string, limit = Infinity): string {
+  return closeFences(cut(sanitizeModelText(text), limit))
+}
+
+/**
+ * Text with a code fence it left open closed at its end: an unclosed fence
+ * would turn the rest of the review, footer included, into code. Fences as
+ * CommonMark reads them: three or more backticks or tildes, indented at
+ * most three spaces, closed by a run of the same character at least as
+ * long, with nothing after it.
+ */
+export function closeFences(text: string): string {
+  let open: string | undefined
+  for (const line of text.split('\n')) {
+    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line)
+    if (!fence) continue
+    const [, run = '', rest = ''] = fence
+    if (open === undefined) {
+      // A backtick fence's info string may not hold a backtick.
+      if (!(run.startsWith('`') && rest.includes('`'))) open = run
+    } else if (
+      run[0] === open[0] &&
+      run.length >= open.length &&
+      rest.trim() === ''
+    ) {
+      open = undefined
+    }
+  }
+  return open === undefined ? text : `${text}\n${open}`
+}
+
 /**
  * Untrusted text as one line of Markdown, such as a list item or a note:
  * sanitized, and on one line so that it cannot end the item or start a

@@ -21,6 +21,7 @@ import {
 import {
   codePath,
   inlineText,
+  blockText,
   sanitizeModelText,
   tableCell,
 } from '../../src/report/text'
@@ -170,6 +171,23 @@ describe('sanitizeModelText', () => {
     expect(sanitizeModelText('mail user@example.com')).toBe(
       'mail user@example.com',
     )
+  })
+
+  it('as a block, closes a code fence the model left open, and only then', () => {
+    expect(blockText('Use this:\n```ts\nconst a = 1')).toBe(
+      'Use this:\n```ts\nconst a = 1\n```',
+    )
+    expect(blockText('~~~~\ncode\n~~~')).toBe('~~~~\ncode\n~~~\n~~~~')
+    expect(blockText('```\n' + 'x'.repeat(50), 20)).toBe(
+      '```\n' + 'x'.repeat(16) + '… (cut)\n```',
+    )
+    for (const closed of [
+      '```\ncode\n```',
+      '````\n```\nnested\n````',
+      'Inline ```ts``` code',
+    ]) {
+      expect(blockText(closed)).toBe(closed)
+    }
   })
 
   it('cannot forge the hidden markers', () => {
