@@ -261,7 +261,8 @@ function groupByHeading(listed: readonly Listed[]): string[] {
     const files = [...byFile].map(([path, entries]) => {
       const lines = entries.map(
         ({ line, finding }) =>
-          `- ${inlineText(path)}:${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
+          // The file's heading names the path.
+          `- Line ${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
           oneLine(findingText(finding)),
       )
       return `**${codePath(path)}**\n${lines.join('\n')}`

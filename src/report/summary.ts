@@ -317,12 +317,14 @@ function filesSection(statuses: readonly FileStatus[]): string {
 function findingsSection(placements: readonly Placement[]): string {
   if (placements.length === 0) return ''
   const rows = placements.map((placement) => {
-    const where =
+    // The path is the pull request author's: code, so that none of it
+    // renders.
+    const at =
       placement.kind === 'inline'
-        ? `${placement.path}:${placement.line} (${placement.side})`
-        : `${placement.path}:${placement.finding.line} (in the body)`
+        ? `${placement.line} (${placement.side})`
+        : `${placement.finding.line} (in the body)`
     return (
-      `| ${tableCell(where)} | ${placement.finding.severity} | ` +
+      `| ${tablePath(placement.path)}:${at} | ${placement.finding.severity} | ` +
       `${tableCell(placement.finding.body)} |`
     )
   })

@@ -81,7 +81,9 @@ describe.skipIf(!hasShared)('cases that broke similar tools', () => {
     expect(anchors(result)).toEqual([
       { path: 'src/util/format.ts', line: 43, side: 'RIGHT' },
     ])
-    expect(result.review!.body).toContain('- src/util/format.ts:108 - ')
+    expect(result.review!.body).toContain(
+      '**`src/util/format.ts`**\n- Line 108 - ',
+    )
   })
 
   it('02: a path outside the PR goes to the body; "./" is normalised', async () => {
@@ -96,7 +98,7 @@ describe.skipIf(!hasShared)('cases that broke similar tools', () => {
     ])
     expect(result.review!.body).toContain('#### Notes on files outside this PR')
     expect(result.review!.body).toContain(
-      '- services/scheduler/schedule_store.go:88 - ',
+      '**`services/scheduler/schedule_store.go`**\n- Line 88 - ',
     )
   })
 
@@ -166,7 +168,9 @@ describe.skipIf(!hasShared)('cases that broke similar tools', () => {
     expect(anchors(result)).toEqual([
       { path: 'docs/architecture.md', line: 5, side: 'RIGHT' },
     ])
-    expect(result.review!.body).toContain('- docs/img/architecture.png:1 - ')
+    expect(result.review!.body).toContain(
+      '**`docs/img/architecture.png`**\n- Line 1 - ',
+    )
     expect(result.run.summary).toContain(
       '| `docs/img/architecture.png` | not reviewed: binary file |',
     )

@@ -21,7 +21,7 @@ describe('the demo (npm run demo)', () => {
       ['src/inventory/config.ts', null, 9, 'RIGHT'],
       ['src/inventory/import.ts', null, 17, 'RIGHT'],
     ])
-    expect(review?.body).toContain('- src/db.ts:12 - ')
+    expect(review?.body).toContain('**`src/db.ts`**\n- Line 12 - ')
     expect(review?.body).toContain('`docs/stock-levels.png`: binary file')
     expect(review?.body).toContain('`package-lock.json`: lockfile')
     expect(run.summary).toMatch(

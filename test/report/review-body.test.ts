@@ -92,19 +92,20 @@ describe('composeReview', () => {
     expect(draft.body).toContain('**3 findings**: 1 inline, 2 below.')
     expect(draft.body).toContain('#### Findings on lines outside the diff')
     expect(draft.body).toContain(
-      '- src/util/format.ts:108 - 🟠 **Major**: Never called.',
+      '**`src/util/format.ts`**\n- Line 108 - 🟠 **Major**: Never called.',
     )
     expect(draft.body).toContain('#### Notes on files outside this PR')
     expect(draft.body).toContain(
-      '- src/store.ts:88 - 🟡 **Minor**: The store must persist this too.',
+      '**`src/store.ts`**\n- Line 88 - 🟡 **Minor**: The store must persist this too.',
     )
   })
 
   it('moves every finding into the body when inline comments are refused', () => {
     const draft = composeReview(input([inline, outside]), () => false)
     expect(draft.comments).toEqual([])
-    expect(draft.body).toContain('src/util/format.ts:42')
-    expect(draft.body).toContain('src/util/format.ts:108')
+    expect(draft.body).toContain('**`src/util/format.ts`**')
+    expect(draft.body).toContain('- Line 42 - ')
+    expect(draft.body).toContain('- Line 108 - ')
   })
 
   it('caps inline comments, most severe first, and lists the rest', () => {
@@ -328,7 +329,7 @@ describe('composeReview, with many notes and files not reviewed', () => {
     )
     expect(draft.body).toMatch(/- …and \d+ more in the job summary/)
     // The notes leave the findings room.
-    expect(draft.body).toContain('src/util/format.ts:200 - 🟠 **Major**')
+    expect(draft.body).toContain('- Line 200 - 🟠 **Major**')
     expect(parseReviewMarker(draft.body)?.runs).toHaveLength(1)
   })
 })

@@ -81,4 +81,23 @@ describe('renderSummary', () => {
     )
     expect(text).not.toContain('<script>')
   })
+
+  it('shows where a finding is as code, whatever the file is called', () => {
+    const path = 'docs/[approve](https://x.example) **now** |.md'
+    const text = renderSummary(
+      summary({
+        placements: [
+          {
+            kind: 'body',
+            reason: 'outside-diff',
+            path,
+            finding: { path, line: 50, severity: 'minor', body: 'Stale.' },
+          },
+        ],
+      }),
+    )
+    expect(text).toContain(
+      '| `docs/[approve](https://x.example) **now** \\|.md`:50 (in the body) | minor |',
+    )
+  })
 })
