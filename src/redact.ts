@@ -46,6 +46,13 @@ type Tally = Partial<Record<SecretKind, number>>
 /** Every placeholder starts with this; text holding it was redacted already. */
 const PLACEHOLDER_START = '[REDACTED:'
 
+/**
+ * Keys shorter than this are placeholders, as a local server's "none" or
+ * "e": masking one in every message and log line would blot out the text
+ * and protect nothing.
+ */
+export const MIN_KEY_LENGTH = 6
+
 /** The placeholder that replaces a secret of a kind: `[REDACTED:<kind>]`. */
 export function placeholder(kind: SecretKind): string {
   return `${PLACEHOLDER_START}${kind}]`

@@ -10,6 +10,7 @@ import { isScalar, parseDocument } from 'yaml'
 import type { ModelPrice } from './cost/prices'
 import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
+import { MIN_KEY_LENGTH } from './redact'
 
 export type Visibility = 'public' | 'private' | 'internal'
 
@@ -242,7 +243,7 @@ export function readSettings(
   const secret = (name: InputName): string | undefined => {
     const value = (env[`INPUT_${name.toUpperCase()}`] ?? '').trim()
     if (value === '') return undefined
-    core.setSecret(value)
+    if (value.length >= MIN_KEY_LENGTH) core.setSecret(value)
     return value
   }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import * as core from '@actions/core'
 import { DEFAULTS, parseRepositoryConfig, readSettings } from '../src/settings'
 
 vi.mock('@actions/core', () => ({ setSecret: vi.fn() }))
@@ -343,6 +344,25 @@ describe('readSettings', () => {
   it('names the event file when it cannot be read', () => {
     const broken = { ...env(), GITHUB_EVENT_PATH: join(dir, 'missing.json') }
     expect(() => readSettings(broken)).toThrow(/GITHUB_EVENT_PATH/)
+  })
+})
+
+describe('readSettings, masking keys', () => {
+  it('masks every key in the log, but not a placeholder too short to be one', () => {
+    vi.mocked(core.setSecret).mockClear()
+    readSettings(
+      env({
+        'github-token': 'ghs_0123456789',
+        'deepseek-api-key': 'sk-0123456789abcdef',
+        'self-hosted-url': 'http://127.0.0.1:8000/v1',
+        'self-hosted-model': 'qwen3-coder',
+        'self-hosted-api-key': 'e',
+      }),
+    )
+    expect(vi.mocked(core.setSecret).mock.calls.flat()).toEqual([
+      'ghs_0123456789',
+      'sk-0123456789abcdef',
+    ])
   })
 })
 

@@ -13,7 +13,7 @@ import {
   type ProviderName,
   type RequestRules,
 } from './providers'
-import { redactText } from '../redact'
+import { MIN_KEY_LENGTH, redactText } from '../redact'
 import { parseReply, ReplyFormatError, type Reply } from './reply'
 import { timeLimit } from '../time-limit'
 
@@ -502,14 +502,10 @@ export function describeError(
   return { ...described, message: scrub(described.message, endpoint.apiKey) }
 }
 
-// A "key" this short is a placeholder, as for a local server; cutting it
-// out of every word would leave the message unreadable.
-const MIN_SCRUBBED_KEY = 6
-
 function scrub(message: string, apiKey: string | undefined): string {
   const flat = message.replace(/\s+/g, ' ')
   const keyless =
-    apiKey && apiKey.length >= MIN_SCRUBBED_KEY
+    apiKey && apiKey.length >= MIN_KEY_LENGTH
       ? flat.split(apiKey).join('[REDACTED]')
       : flat
   const clean = redactText(keyless).value
