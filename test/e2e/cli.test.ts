@@ -57,6 +57,15 @@ describe('cost-aware-review (the local CLI)', () => {
     expect(wrong.stderr).toContain('estimate needs --diff FILE.patch')
   })
 
+  it('says a GITHUB_API_URL that is no URL is wrong, instead of crashing', async () => {
+    const result = await runCli(['--version'], { GITHUB_API_URL: 'not-a-url' })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toBe(
+      'cost-aware-review: GITHUB_API_URL is "not-a-url", which is not a URL; ' +
+        'unset it for github.com, or set it to e.g. https://github.example.com/api/v3\n',
+    )
+  })
+
   it('leaves the visibility of a repository to GitHub: review refuses --public', async () => {
     const flagged = await runCli([
       'review',
