@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { isScalar, parseDocument } from 'yaml'
-import type { ModelPrice } from './cost/prices'
+import { findPrice, type ModelPrice } from './cost/prices'
 import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
 import { MIN_KEY_LENGTH } from './redact'
@@ -214,6 +214,8 @@ interface Field {
   readonly value: string
   /** E.g. "Input `fail-on`", or "`fail-on` in .github/cost-aware-review.yml". */
   readonly label: string
+  /** Whether the value comes from the repository config. */
+  readonly fromConfig?: true
 }
 
 /**
@@ -235,6 +237,7 @@ export function readSettings(
       return {
         value: configured.trim(),
         label: `\`${name}\` in ${config.path}`,
+        fromConfig: true,
       }
     }
     return { value: given || fallback, label: `Input \`${name}\`` }
@@ -826,7 +829,11 @@ const PRICE_FIELDS = ['input', 'cached_input', 'output', 'cache_write']
  * "output": 1.2}}` in US dollars per million tokens. A row is a flat price:
  * it replaces any peak and off-peak rule of the built-in row.
  */
-function pricing({ value, label }: Field): Record<string, ModelPrice> {
+function pricing({
+  value,
+  label,
+  fromConfig,
+}: Field): Record<string, ModelPrice> {
   if (value === '') return {}
   const example =
     '{"my-model": {"input": 0.3, "cached_input": 0.03, "output": 1.2}}'
@@ -846,6 +853,15 @@ function pricing({ value, label }: Field): Record<string, ModelPrice> {
 
   const prices: Record<string, ModelPrice> = {}
   for (const [model, row] of Object.entries(parsed)) {
+    // The workflow's `max-cost-usd` counts in these prices: the file may
+    // price models the table lacks, not lower the price of a known one.
+    if (fromConfig && findPrice(model)) {
+      throw new Error(
+        `${label} prices "${model}", which the built-in price table ` +
+          'already has. Only the workflow may change a known price: set it ' +
+          "in the step's `pricing` input.",
+      )
+    }
     const fields = asRecord(row)
     const unknown = Object.keys(fields).filter(
       (key) => !PRICE_FIELDS.includes(key),

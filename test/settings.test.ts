@@ -423,6 +423,23 @@ describe('the repository config', () => {
     )
   })
 
+  it('may price a model the table lacks, not change a known price', () => {
+    const config = parseRepositoryConfig(
+      'pricing:\n  deepseek-flash: { input: 0, output: 0 }\n',
+      'cfg.yml',
+    )
+    expect(() => readSettings(env(), config)).toThrow(
+      '`pricing` in cfg.yml prices "deepseek-flash", which the built-in ' +
+        'price table already has. Only the workflow may change a known price',
+    )
+    // The workflow may.
+    const settings = readSettings(
+      env({ pricing: '{"deepseek-flash": {"input": 0.1, "output": 0.2}}' }),
+      config,
+    )
+    expect(settings.pricing['deepseek-flash']?.rates.input).toBe(0.1)
+  })
+
   it('leaves an input without a value at its default', () => {
     const config = parseRepositoryConfig('include:\n', 'cfg.yml')
     expect(readSettings(env(), config).include).toEqual([])
