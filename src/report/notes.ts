@@ -67,7 +67,12 @@ export function runNotes(
   if (tooLarge.length > 0) {
     notes.push(
       `Too large for one model call, not reviewed: ` +
-        `${list(tooLarge.map((part) => codePath(part.label)))}. ` +
+        `${list(
+          tooLarge.map(
+            // A label is the path, and for part of a file where it starts.
+            (part) => codePath(part.path) + part.label.slice(part.path.length),
+          ),
+        )}. ` +
         'Raise `max-prompt-tokens` to include them.',
     )
   }

@@ -222,6 +222,9 @@ describe('model provider faults', () => {
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     expect(result.run.summary).toContain('Files: 0 reviewed, 1 not reviewed')
     expect(result.run.summary).toContain(
+      'Too large for one model call, not reviewed: `src/table.ts` (from line 40)',
+    )
+    expect(result.run.summary).toContain(
       'too large for one model call (`max-prompt-tokens`)',
     )
   })
