@@ -128,7 +128,7 @@ describe.skipIf(!hasShared)(
               expect(response.status, await response.clone().text()).toBe(200)
               const listed = draft.body
                 .split('\n')
-                .filter((line) => /^- .*:\d+ - /.test(line))
+                .filter((line) => /^- Line \d+ - /.test(line))
               expect(draft.comments.length + listed.length).toBe(
                 findings.length,
               )
