@@ -207,9 +207,18 @@ export function createModelClient(
       }
     }
 
-    const usage = readUsage(completion.usage)
-    const model = completion.model || endpoint.model
-    const choice = completion.choices[0]
+    // A proxy or a server that misbehaves may answer 200 with any JSON, or
+    // with none: the SDK then hands back whatever it read.
+    const answer = completion as Partial<typeof completion> | string
+    const usage = readUsage(
+      typeof answer === 'object' ? answer.usage : undefined,
+    )
+    const model =
+      (typeof answer === 'object' ? answer.model : undefined) || endpoint.model
+    const choice =
+      typeof answer === 'object' && Array.isArray(answer.choices)
+        ? answer.choices[0]
+        : undefined
     if (choice?.finish_reason === 'length') {
       return finish({
         usage,

@@ -339,6 +339,24 @@ describe('a 404', () => {
   })
 })
 
+describe('a 200 that is not a completion', () => {
+  it.each([
+    ['text', 'garbage'],
+    ['an empty object', {}],
+    ['choices that are no list', { choices: 'none' }],
+  ])('is an unusable reply when the body is %s', async (_what, body) => {
+    const server = await emulator({ flavour: 'deepseek' })
+    server.inject({ status: 200, body })
+    const result = await client({
+      provider: 'deepseek',
+      baseUrl: server.url,
+      model: 'deepseek-flash',
+    }).review(call)
+    expect(result.error).toMatchObject({ kind: 'unusable', fatal: false })
+    expect(result.model).toBe('deepseek-flash')
+  })
+})
+
 describe('provider errors in the review', () => {
   it('stay readable when the key is a one-letter placeholder', async () => {
     const server = await emulator({ flavour: 'self-hosted', apiKey: null })
