@@ -42,29 +42,35 @@ export function blockText(text: string, limit = Infinity): string {
 /**
  * Text with a code fence it left open closed at its end: an unclosed fence
  * would turn the rest of the review, footer included, into code. Fences as
- * CommonMark reads them: three or more backticks or tildes, indented at
- * most three spaces, closed by a run of the same character at least as
- * long, with nothing after it.
+ * CommonMark reads them: three or more backticks or tildes, closed by a run
+ * of the same character at least as long, with nothing after it. A fence
+ * opened in a list item is closed at the item's indentation, since a
+ * closing line at the margin would end the list and open a fence anew.
  */
 export function closeFences(text: string): string {
-  let open: string | undefined
+  let open: { run: string; indent: string } | undefined
   for (const line of text.split('\n')) {
-    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line)
+    const fence = FENCE_LINE.exec(line)
     if (!fence) continue
-    const [, run = '', rest = ''] = fence
+    const [, before = '', run = '', rest = ''] = fence
     if (open === undefined) {
       // A backtick fence's info string may not hold a backtick.
-      if (!(run.startsWith('`') && rest.includes('`'))) open = run
+      if (!(run.startsWith('`') && rest.includes('`'))) {
+        open = { run, indent: ' '.repeat(before.length) }
+      }
     } else if (
-      run[0] === open[0] &&
-      run.length >= open.length &&
+      run[0] === open.run[0] &&
+      run.length >= open.run.length &&
       rest.trim() === ''
     ) {
       open = undefined
     }
   }
-  return open === undefined ? text : `${text}\n${open}`
+  return open === undefined ? text : `${text}\n${open.indent}${open.run}`
 }
+
+// A fence line, after any indentation and list marker ("- ", "2. ").
+const FENCE_LINE = /^( *(?:(?:[-*+]|\d{1,9}[.)]) +)?)(`{3,}|~{3,})(.*)$/
 
 /**
  * Untrusted text as one line of Markdown, such as a list item or a note:

@@ -179,6 +179,13 @@ describe('sanitizeModelText', () => {
       'Use this:\n```ts\nconst a = 1\n```',
     )
     expect(blockText('~~~~\ncode\n~~~')).toBe('~~~~\ncode\n~~~\n~~~~')
+    // In a list item, at the item's indentation, so that the list goes on.
+    expect(blockText('Risks:\n- the import\n  ```ts\n  const x = 1')).toBe(
+      'Risks:\n- the import\n  ```ts\n  const x = 1\n  ```',
+    )
+    expect(blockText('1. ```sh\n   rm -rf build')).toBe(
+      '1. ```sh\n   rm -rf build\n   ```',
+    )
     expect(blockText('```\n' + 'x'.repeat(50), 20)).toBe(
       '```\n' + 'x'.repeat(16) + '… (cut)\n```',
     )
