@@ -58,7 +58,12 @@ describe('cost-aware-review (the local CLI)', () => {
   })
 
   it('says a GITHUB_API_URL that is no URL is wrong, instead of crashing', async () => {
-    const result = await runCli(['--version'], { GITHUB_API_URL: 'not-a-url' })
+    const offline = await runCli(['--version'], { GITHUB_API_URL: 'not-a-url' })
+    expect(offline.code).toBe(0)
+    const result = await runCli(
+      ['review', '--repo', 'octo-org/sample-repo', '--pr', '1'],
+      { GITHUB_API_URL: 'not-a-url' },
+    )
     expect(result.code).toBe(2)
     expect(result.stderr).toBe(
       'cost-aware-review: GITHUB_API_URL is "not-a-url", which is not a URL; ' +
