@@ -476,6 +476,7 @@ export async function review(
     placements,
     scope: scope.description,
     ...(published ? { review: reviewOutcome(published, settings) } : {}),
+    ...(published ? { demoted: published.demoted } : {}),
     notes: failure ? [failure.message, ...notes] : notes,
     pricing: settings.pricing,
     spentBeforeUsd: history.spentUsd,

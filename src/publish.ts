@@ -6,7 +6,7 @@
  * that one bad anchor never costs the whole review.
  */
 import * as core from '@actions/core'
-import type { InlinePlacement } from './diff/anchor'
+import type { InlinePlacement, Placement } from './diff/anchor'
 import type { History } from './github/history'
 import { timedOut } from './github/errors'
 import { statusOf } from './github/pull-request'
@@ -15,6 +15,7 @@ import { withRun } from './report/markers'
 import {
   amendedBody,
   composeReview,
+  postedInline,
   type ReviewInput,
 } from './report/review-body'
 import type { StandingFindings } from './standing'
@@ -27,6 +28,8 @@ export interface Published extends PostedReview {
   readonly inBody: number
   /** Findings left out because an earlier review posted them. */
   readonly alreadyPosted: number
+  /** Findings placed inline that went into the body instead: refused, or over the cap. */
+  readonly demoted: ReadonlySet<Placement>
 }
 
 // After a 422, each attempt trusts fewer anchors: first all, then only
@@ -68,6 +71,7 @@ export async function publish(
       inline: 0,
       inBody: 0,
       alreadyPosted,
+      demoted: new Set(),
     }
   }
 
@@ -92,6 +96,7 @@ export async function publish(
         inline: draft.comments.length,
         inBody: fresh.length - draft.comments.length,
         alreadyPosted,
+        demoted: demotedFrom(fresh, inline),
       }
     } catch (error) {
       const last = attempt === ATTEMPTS.length - 1
@@ -109,6 +114,17 @@ export async function publish(
   throw new Error(
     'Bug: the last attempt to post the review had no inline comment and ' +
       'cannot have been refused for one; please open an issue.',
+  )
+}
+
+/** The inline placements a review posted in its body after all. */
+function demotedFrom(
+  placements: readonly Placement[],
+  inline: (placement: InlinePlacement) => boolean,
+): Set<Placement> {
+  const posted = new Set<Placement>(postedInline(placements, inline))
+  return new Set(
+    placements.filter((p) => p.kind === 'inline' && !posted.has(p)),
   )
 }
 

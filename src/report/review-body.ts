@@ -91,15 +91,30 @@ interface Listed {
  * as comments; the others are listed in the body with their line, as after
  * GitHub refused them.
  */
+/**
+ * The placements a review posts as inline comments: those `inline` trusts,
+ * most severe first, up to the cap; the others go to its body.
+ */
+export function postedInline(
+  placements: readonly Placement[],
+  inline: (placement: InlinePlacement) => boolean = () => true,
+): InlinePlacement[] {
+  return sortedInline(placements).filter(inline).slice(0, MAX_INLINE_COMMENTS)
+}
+
+function sortedInline(placements: readonly Placement[]): InlinePlacement[] {
+  return placements
+    .filter((p): p is InlinePlacement => p.kind === 'inline')
+    .sort((a, b) => bySeverity(a.finding, b.finding))
+}
+
 export function composeReview(
   input: ReviewInput,
   inline: (placement: InlinePlacement) => boolean = () => true,
 ): ReviewDraft {
-  const anchored = input.placements
-    .filter((p): p is InlinePlacement => p.kind === 'inline')
-    .sort((a, b) => bySeverity(a.finding, b.finding))
+  const anchored = sortedInline(input.placements)
   const accepted = anchored.filter(inline)
-  const kept = accepted.slice(0, MAX_INLINE_COMMENTS)
+  const kept = postedInline(input.placements, inline)
   const list = (
     heading: string,
     placements: readonly InlinePlacement[],

@@ -49,6 +49,8 @@ export interface RunSummary {
   readonly withheld?: readonly string[]
   readonly statuses: readonly FileStatus[]
   readonly placements: readonly Placement[]
+  /** Inline placements the posted review put in its body after all. */
+  readonly demoted?: ReadonlySet<Placement>
   /** What was reviewed: the whole pull request or the latest changes. */
   readonly scope?: string
   readonly review?: {
@@ -82,7 +84,7 @@ export function renderSummary(run: RunSummary): string {
     costNotes(run),
     lanesSection(run),
     filesSection(run.statuses),
-    findingsSection(run.placements),
+    findingsSection(run.placements, run.demoted),
   ]
     .filter((part) => part !== '')
     .join('\n\n')
@@ -314,15 +316,20 @@ function filesSection(statuses: readonly FileStatus[]): string {
   )
 }
 
-function findingsSection(placements: readonly Placement[]): string {
+function findingsSection(
+  placements: readonly Placement[],
+  demoted: ReadonlySet<Placement> = new Set(),
+): string {
   if (placements.length === 0) return ''
   const rows = placements.map((placement) => {
     // The path is the pull request author's: code, so that none of it
     // renders.
+    const line =
+      placement.kind === 'inline' ? placement.line : placement.finding.line
     const at =
-      placement.kind === 'inline'
-        ? `${placement.line} (${placement.side})`
-        : `${placement.finding.line} (in the body)`
+      placement.kind === 'inline' && !demoted.has(placement)
+        ? `${line} (${placement.side})`
+        : `${line} (in the body)`
     return (
       `| ${tablePath(placement.path)}:${at} | ${placement.finding.severity} | ` +
       `${tableCell(placement.finding.body)} |`

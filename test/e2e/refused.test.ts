@@ -84,5 +84,10 @@ describe('a review GitHub refuses', () => {
         .review!.body.split('\n')
         .filter((line) => /^- Line \d+ - /.test(line)),
     ).toHaveLength(4)
+    // The job summary says where each finding went.
+    expect(result.run.summary).not.toMatch(
+      /\| `src\/a\.ts`:\d+ \((RIGHT|LEFT)\)/,
+    )
+    expect(result.run.summary.match(/\(in the body\)/g)).toHaveLength(4)
   })
 })
