@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import * as core from '@actions/core'
 import { isScalar, parseDocument } from 'yaml'
-import { findPrice, type ModelPrice } from './cost/prices'
+import type { ModelPrice } from './cost/prices'
 import { SEVERITIES, type Severity } from './findings'
 import { PROVIDERS, type ProviderName } from './llm/providers'
 import { MIN_KEY_LENGTH } from './redact'
@@ -189,9 +189,10 @@ const SECRET_INPUTS: readonly InputName[] = [
   'self-hosted-api-key',
 ]
 
-// Inputs that decide where private code and the keys go. The workflow
-// owns them: a file anyone with push access to the default branch can
-// edit must not redirect a key, or opt private code into a public API.
+// Inputs that decide where private code and the keys go, and the prices
+// the workflow's `max-cost-usd` counts in. The workflow owns them: a file
+// anyone with push access to the default branch can edit must not redirect
+// a key, opt private code into a public API, or price the budget away.
 const WORKFLOW_ONLY: readonly InputName[] = [
   'deepseek-base-url',
   'openai-base-url',
@@ -199,6 +200,7 @@ const WORKFLOW_ONLY: readonly InputName[] = [
   'private-provider',
   'fallback-provider',
   'allow-public-api-for-private-code',
+  'pricing',
 ]
 
 /** The repository's config file: where it is, and its values by input name. */
@@ -214,8 +216,6 @@ interface Field {
   readonly value: string
   /** E.g. "Input `fail-on`", or "`fail-on` in .github/cost-aware-review.yml". */
   readonly label: string
-  /** Whether the value comes from the repository config. */
-  readonly fromConfig?: true
 }
 
 /**
@@ -237,7 +237,6 @@ export function readSettings(
       return {
         value: configured.trim(),
         label: `\`${name}\` in ${config.path}`,
-        fromConfig: true,
       }
     }
     return { value: given || fallback, label: `Input \`${name}\`` }
@@ -571,8 +570,8 @@ function readPullRequest(pull: Record<string, unknown>): PullRequestInfo {
 
 /**
  * Reads `.github/cost-aware-review.yml`: a map of input names to values,
- * lists for globs and an object for `pricing` allowed. Keys are checked
- * here, values by `readSettings` like any input's.
+ * lists allowed for globs. Keys and shapes are checked here, values by
+ * `readSettings` like any input's.
  */
 export function parseRepositoryConfig(
   text: string,
@@ -613,9 +612,11 @@ export function parseRepositoryConfig(
     }
     if (WORKFLOW_ONLY.includes(name)) {
       throw new Error(
-        `The repository config ${path} sets "${key}", which decides where ` +
-          'code and keys go: only the workflow may set it. Move it to the ' +
-          "step's `with:`.",
+        `The repository config ${path} sets "${key}", which decides ` +
+          (name === 'pricing'
+            ? 'what `max-cost-usd` counts'
+            : 'where code and keys go') +
+          ": only the workflow may set it. Move it to the step's `with:`.",
       )
     }
     const wrong = wrongShape(name, value)
@@ -624,9 +625,7 @@ export function parseRepositoryConfig(
         `The repository config ${path} sets "${key}" to ${wrong}; give ` +
           (GLOB_INPUTS.includes(name)
             ? 'a glob or a list of globs.'
-            : name === 'pricing'
-              ? 'a map of model names to prices.'
-              : 'one value, as the input takes it.'),
+            : 'one value, as the input takes it.'),
       )
     }
     // A number keeps the digits it was written with: YAML reads 0x10 as
@@ -638,9 +637,7 @@ export function parseRepositoryConfig(
       digits ??
       (Array.isArray(value)
         ? value.map(String).join('\n')
-        : typeof value === 'object' && value !== null
-          ? JSON.stringify(value)
-          : String(value ?? ''))
+        : String(value ?? ''))
   }
   return { path, values }
 }
@@ -667,7 +664,6 @@ function wrongShape(name: InputName, value: unknown): string | undefined {
     }
     return isMap ? 'a map' : `${JSON.stringify(value)}, not a glob`
   }
-  if (name === 'pricing') return Array.isArray(value) ? 'a list' : undefined
   if (Array.isArray(value)) return 'a list'
   return isMap ? 'a map' : undefined
 }
@@ -829,11 +825,7 @@ const PRICE_FIELDS = ['input', 'cached_input', 'output', 'cache_write']
  * "output": 1.2}}` in US dollars per million tokens. A row is a flat price:
  * it replaces any peak and off-peak rule of the built-in row.
  */
-function pricing({
-  value,
-  label,
-  fromConfig,
-}: Field): Record<string, ModelPrice> {
+function pricing({ value, label }: Field): Record<string, ModelPrice> {
   if (value === '') return {}
   const example =
     '{"my-model": {"input": 0.3, "cached_input": 0.03, "output": 1.2}}'
@@ -853,15 +845,6 @@ function pricing({
 
   const prices: Record<string, ModelPrice> = {}
   for (const [model, row] of Object.entries(parsed)) {
-    // The workflow's `max-cost-usd` counts in these prices: the file may
-    // price models the table lacks, not lower the price of a known one.
-    if (fromConfig && findPrice(model)) {
-      throw new Error(
-        `${label} prices "${model}", which the built-in price table ` +
-          'already has. Only the workflow may change a known price: set it ' +
-          "in the step's `pricing` input.",
-      )
-    }
     const fields = asRecord(row)
     const unknown = Object.keys(fields).filter(
       (key) => !PRICE_FIELDS.includes(key),

@@ -388,8 +388,6 @@ describe('the repository config', () => {
         'openai-model: gpt-5.4',
         'public-provider: openai',
         'max-cost-usd: 0.5',
-        'pricing:',
-        '  my-model: { input: 1, output: 2 }',
       ].join('\n'),
       '.github/cost-aware-review.yml',
     )
@@ -402,7 +400,6 @@ describe('the repository config', () => {
     // The workflow's value equals the default, which the config replaces.
     expect(settings.publicProvider).toBe('openai')
     expect(settings.maxCostUsd).toBe(0.5)
-    expect(settings.pricing['my-model']?.rates.output).toBe(2)
   })
 
   it.each([
@@ -416,28 +413,22 @@ describe('the repository config', () => {
       '"exclude" to a list that holds more than globs',
     ],
     ['max-cost-usd: [1, 2]\n', '"max-cost-usd" to a list; give one value'],
-    ['pricing:\n  - gpt-5\n', '"pricing" to a list; give a map of model names'],
   ])('refuses a value of the wrong shape: %j', (text, message) => {
     expect(() => parseRepositoryConfig(text, 'cfg.yml')).toThrow(
       `The repository config cfg.yml sets ${message}`,
     )
   })
 
-  it('may price a model the table lacks, not change a known price', () => {
-    const config = parseRepositoryConfig(
-      'pricing:\n  deepseek-flash: { input: 0, output: 0 }\n',
-      'cfg.yml',
+  it('leaves the prices that max-cost-usd counts in to the workflow', () => {
+    expect(() =>
+      parseRepositoryConfig(
+        'pricing:\n  my-model: { input: 0, output: 0 }\n',
+        'cfg.yml',
+      ),
+    ).toThrow(
+      'The repository config cfg.yml sets "pricing", which decides what ' +
+        "`max-cost-usd` counts: only the workflow may set it. Move it to the step's `with:`.",
     )
-    expect(() => readSettings(env(), config)).toThrow(
-      '`pricing` in cfg.yml prices "deepseek-flash", which the built-in ' +
-        'price table already has. Only the workflow may change a known price',
-    )
-    // The workflow may.
-    const settings = readSettings(
-      env({ pricing: '{"deepseek-flash": {"input": 0.1, "output": 0.2}}' }),
-      config,
-    )
-    expect(settings.pricing['deepseek-flash']?.rates.input).toBe(0.1)
   })
 
   it('leaves an input without a value at its default', () => {
@@ -461,10 +452,6 @@ describe('the repository config', () => {
     [
       'include: "src/{a"',
       /^`include` in cfg\.yml has an invalid glob "src\/\{a"/,
-    ],
-    [
-      'pricing:\n  m: { input: 1, output: 1, cached: 1 }',
-      /^`pricing` in cfg\.yml, row "m", has unknown field\(s\) cached/,
     ],
     [
       'escalate-paths: src/auth/**',
