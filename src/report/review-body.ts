@@ -83,6 +83,8 @@ interface Listed {
   readonly heading: string
   readonly path: string
   readonly line: number
+  /** LEFT: a line of the old file, as removed lines are numbered. */
+  readonly side?: 'LEFT' | 'RIGHT'
   readonly finding: Finding
 }
 
@@ -123,6 +125,7 @@ export function composeReview(
       heading,
       path: p.path,
       line: p.line,
+      side: p.side,
       finding: p.finding,
     }))
   const listed: Listed[] = [
@@ -140,6 +143,7 @@ export function composeReview(
         heading: BODY_REASON_HEADING[p.reason],
         path: p.path,
         line: p.finding.line,
+        ...(p.finding.side ? { side: p.finding.side } : {}),
         finding: p.finding,
       })),
   ]
@@ -275,9 +279,10 @@ function groupByHeading(listed: readonly Listed[]): string[] {
     }
     const files = [...byFile].map(([path, entries]) => {
       const lines = entries.map(
-        ({ line, finding }) =>
+        ({ line, side, finding }) =>
           // The file's heading names the path.
-          `- Line ${line} - ${SEVERITY_LABEL[finding.severity]}: ` +
+          `- Line ${line}${side === 'LEFT' ? ' of the old file' : ''} - ` +
+          `${SEVERITY_LABEL[finding.severity]}: ` +
           oneLine(findingText(finding)),
       )
       return `**${codePath(path)}**\n${lines.join('\n')}`

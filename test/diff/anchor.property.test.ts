@@ -128,7 +128,9 @@ describe.skipIf(!hasShared)(
               expect(response.status, await response.clone().text()).toBe(200)
               const listed = draft.body
                 .split('\n')
-                .filter((line) => /^- Line \d+ - /.test(line))
+                .filter((line) =>
+                  /^- Line \d+( of the old file)? - /.test(line),
+                )
               expect(draft.comments.length + listed.length).toBe(
                 findings.length,
               )

@@ -114,7 +114,7 @@ describe.skipIf(!hasShared).each(nodeBinaries())(
         }>
         const bodyLines = String(review.body)
           .split('\n')
-          .filter((line) => /^- Line \d+ - /.test(line))
+          .filter((line) => /^- Line \d+( of the old file)? - /.test(line))
         expect(comments.length + bodyLines.length).toBe(produced.length)
 
         if (used.calls.length > 0) {

@@ -65,7 +65,7 @@ describe('a review GitHub refuses', () => {
     ])
     const listed = result
       .review!.body.split('\n')
-      .filter((line) => /^- Line \d+ - /.test(line))
+      .filter((line) => /^- Line \d+( of the old file)? - /.test(line))
     expect(listed).toHaveLength(3)
     expect(result.review!.body).toContain(
       'Findings GitHub did not accept as inline comments',
@@ -82,7 +82,7 @@ describe('a review GitHub refuses', () => {
     expect(
       result
         .review!.body.split('\n')
-        .filter((line) => /^- Line \d+ - /.test(line)),
+        .filter((line) => /^- Line \d+( of the old file)? - /.test(line)),
     ).toHaveLength(4)
     // The job summary says where each finding went.
     expect(result.run.summary).not.toMatch(

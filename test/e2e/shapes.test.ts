@@ -174,7 +174,9 @@ describe('every kind of diff in one pull request', () => {
       'proto/pom.xml:2:RIGHT',
       'docs/my notes/파일 1.md:1:RIGHT',
     ])
-    expect(result.review!.body).toContain('**`src/removed.ts`**\n- Line 1 - ')
+    expect(result.review!.body).toContain(
+      '**`src/removed.ts`**\n- Line 1 of the old file - ',
+    )
     expect(result.review!.body).toContain('**`assets/logo.png`**\n- Line 1 - ')
   })
 
