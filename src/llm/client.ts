@@ -15,6 +15,7 @@ import {
 } from './providers'
 import { MIN_KEY_LENGTH, redactText } from '../redact'
 import { parseReply, ReplyFormatError, type Reply } from './reply'
+import { adviseRetry, MAX_RETRY_WAIT_MS } from './retry'
 import { timeLimit } from '../time-limit'
 
 /** Where calls go: a provider's base URL, key and model. */
@@ -106,12 +107,6 @@ interface Attempts {
 // How the attempts of a request reach the fetch function: the SDK passes
 // `fetchOptions` through to it, symbol keys included.
 const ATTEMPTS = Symbol('cost-aware-review.attempts')
-
-// The SDK sleeps as long as `retry-after` says, and that sleep cannot be
-// interrupted: a longer wait than this ends the call instead. Its own
-// backoff without the header stays under 8 s (openai-node,
-// `calculateDefaultRetryTimeoutMillis`).
-const MAX_RETRY_WAIT_MS = 60_000
 
 export interface ModelClient {
   review(call: PromptCall, limits?: CallLimits): Promise<CallResult>
@@ -209,16 +204,11 @@ export function createModelClient(
 
     // A proxy or a server that misbehaves may answer 200 with any JSON, or
     // with none: the SDK then hands back whatever it read.
-    const answer = completion as Partial<typeof completion> | string
-    const usage = readUsage(
-      typeof answer === 'object' ? answer.usage : undefined,
-    )
-    const model =
-      (typeof answer === 'object' ? answer.model : undefined) || endpoint.model
-    const choice =
-      typeof answer === 'object' && Array.isArray(answer.choices)
-        ? answer.choices[0]
-        : undefined
+    const answer: Partial<typeof completion> =
+      (completion as unknown) instanceof Object ? completion : {}
+    const usage = readUsage(answer.usage)
+    const model = answer.model || endpoint.model
+    const choice = Array.isArray(answer.choices) ? answer.choices[0] : undefined
     if (choice?.finish_reason === 'length') {
       return finish({
         usage,
@@ -325,7 +315,7 @@ async function countingAttempts(
   const { [ATTEMPTS]: attempts, ...rest } = (init ?? {}) as RequestInit & {
     [ATTEMPTS]?: Attempts
   }
-  if (!attempts) return noRetryOnQuota(input, init)
+  if (!attempts) return (await adviseRetry(await fetch(input, init))).response
   attempts.sent += 1
   if (attempts.sent > 1 && attempts.beforeRetry && !attempts.beforeRetry()) {
     // Aborting the caller's signal is the one failure the SDK does not retry.
@@ -334,72 +324,17 @@ async function countingAttempts(
     throw new Error('no room in the budget for another attempt')
   }
   attempts.lastSentAt = new Date()
+  let answer: Response
   try {
-    const response = await noRetryOnQuota(input, rest)
-    if (response.ok) attempts.answered += 1
-    const wait = askedWaitMs(response.headers)
-    if (response.ok || wait === undefined || wait <= MAX_RETRY_WAIT_MS) {
-      return response
-    }
-    attempts.waitRefusedMs = wait
-    const headers = new Headers(response.headers)
-    headers.set('x-should-retry', 'false')
-    return new Response(response.body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    })
+    answer = await fetch(input, rest)
   } catch (error) {
     if (mayHaveArrived(error)) attempts.abandoned += 1
     throw error
   }
-}
-
-/** The wait `retry-after-ms` or `retry-after` asks for, in milliseconds. */
-export function askedWaitMs(headers: Headers): number | undefined {
-  const millis = Number.parseFloat(headers.get('retry-after-ms') ?? '')
-  if (!Number.isNaN(millis)) return millis
-  const after = headers.get('retry-after')
-  if (after === null) return undefined
-  const seconds = Number.parseFloat(after)
-  if (!Number.isNaN(seconds)) return seconds * 1000
-  const date = Date.parse(after)
-  return Number.isNaN(date) ? undefined : date - Date.now()
-}
-
-/**
- * The longer of the waits OpenAI's `x-ratelimit-reset-requests` and
- * `-tokens` headers give, in milliseconds. They are Go durations ("12ms",
- * "6m0s"): go-openai's ratelimit.go reads them with time.ParseDuration.
- */
-export function resetHintMs(headers: Headers): number | undefined {
-  const waits = ['requests', 'tokens'].flatMap((kind) => {
-    const value = headers.get(`x-ratelimit-reset-${kind}`)?.trim() ?? ''
-    const ms = goDurationMs(value)
-    return ms === undefined ? [] : [ms]
-  })
-  return waits.length > 0 ? Math.max(...waits) : undefined
-}
-
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
-  h: 3_600_000,
-  m: 60_000,
-  s: 1_000,
-  ms: 1,
-  us: 0.001,
-  µs: 0.001,
-  ns: 0.000_001,
-}
-
-function goDurationMs(text: string): number | undefined {
-  if (!/^(?:\d+(?:\.\d+)?(?:h|ms|us|µs|ns|m|s))+$/.test(text)) return undefined
-  let total = 0
-  for (const [, amount, unit] of text.matchAll(
-    /(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)/g,
-  )) {
-    total += Number(amount) * (DURATION_UNIT_MS[unit ?? ''] ?? 0)
-  }
-  return Math.ceil(total)
+  if (answer.ok) attempts.answered += 1
+  const { response, refusedWaitMs } = await adviseRetry(answer)
+  if (refusedWaitMs !== undefined) attempts.waitRefusedMs = refusedWaitMs
+  return response
 }
 
 /** False when the request surely never reached the server. */
@@ -410,38 +345,6 @@ function mayHaveArrived(error: unknown): boolean {
       ? String(cause.code)
       : ''
   return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)
-}
-
-/**
- * The SDK retries every 429, but one that says the account is out of quota
- * or balance will say so again: marking it not retryable saves the wait.
- * A 429 that hints its reset only in OpenAI's `x-ratelimit-reset-*`
- * headers gets that wait as `retry-after-ms`, which the SDK honours.
- */
-async function noRetryOnQuota(
-  input: string | URL | Request,
-  init?: RequestInit,
-): Promise<Response> {
-  const response = await fetch(input, init)
-  if (response.status !== 429) return response
-  const text = await response.text()
-  const headers = new Headers(response.headers)
-  if (
-    /insufficient_quota|exceeded your current quota|insufficient balance/i.test(
-      text,
-    )
-  ) {
-    headers.set('x-should-retry', 'false')
-  }
-  const reset = resetHintMs(headers)
-  if (askedWaitMs(headers) === undefined && reset !== undefined) {
-    headers.set('retry-after-ms', String(reset))
-  }
-  return new Response(text, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  })
 }
 
 /** The request body of a call, following the provider's rules. */

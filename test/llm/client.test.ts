@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  askedWaitMs,
-  createModelClient,
-  resetHintMs,
-  type ModelEndpoint,
-} from '../../src/llm/client'
+import { createModelClient, type ModelEndpoint } from '../../src/llm/client'
+import { askedWaitMs, resetHintMs } from '../../src/llm/retry'
 import type { PromptCall } from '../../src/prompt/build'
 import {
   startLlmEmulator,
@@ -343,6 +339,7 @@ describe('a 200 that is not a completion', () => {
   it.each([
     ['text', 'garbage'],
     ['an empty object', {}],
+    ['null', 'null'],
     ['choices that are no list', { choices: 'none' }],
   ])('is an unusable reply when the body is %s', async (_what, body) => {
     const server = await emulator({ flavour: 'deepseek' })
