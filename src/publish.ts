@@ -15,7 +15,6 @@ import { withRun } from './report/markers'
 import {
   amendedBody,
   composeReview,
-  postedInline,
   type ReviewInput,
 } from './report/review-body'
 import type { StandingFindings } from './standing'
@@ -96,7 +95,7 @@ export async function publish(
         inline: draft.comments.length,
         inBody: fresh.length - draft.comments.length,
         alreadyPosted,
-        demoted: demotedFrom(fresh, inline),
+        demoted: draft.demoted,
       }
     } catch (error) {
       const last = attempt === ATTEMPTS.length - 1
@@ -114,17 +113,6 @@ export async function publish(
   throw new Error(
     'Bug: the last attempt to post the review had no inline comment and ' +
       'cannot have been refused for one; please open an issue.',
-  )
-}
-
-/** The inline placements a review posted in its body after all. */
-function demotedFrom(
-  placements: readonly Placement[],
-  inline: (placement: InlinePlacement) => boolean,
-): Set<Placement> {
-  const posted = new Set<Placement>(postedInline(placements, inline))
-  return new Set(
-    placements.filter((p) => p.kind === 'inline' && !posted.has(p)),
   )
 }
 

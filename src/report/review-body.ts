@@ -93,30 +93,21 @@ interface Listed {
  * as comments; the others are listed in the body with their line, as after
  * GitHub refused them.
  */
-/**
- * The placements a review posts as inline comments: those `inline` trusts,
- * most severe first, up to the cap; the others go to its body.
- */
-export function postedInline(
-  placements: readonly Placement[],
-  inline: (placement: InlinePlacement) => boolean = () => true,
-): InlinePlacement[] {
-  return sortedInline(placements).filter(inline).slice(0, MAX_INLINE_COMMENTS)
-}
-
-function sortedInline(placements: readonly Placement[]): InlinePlacement[] {
-  return placements
-    .filter((p): p is InlinePlacement => p.kind === 'inline')
-    .sort((a, b) => bySeverity(a.finding, b.finding))
+/** A review to post, and what it says of the findings placed inline. */
+export interface ComposedReview extends ReviewDraft {
+  /** Inline placements listed in the body: refused, or over the cap. */
+  readonly demoted: ReadonlySet<Placement>
 }
 
 export function composeReview(
   input: ReviewInput,
   inline: (placement: InlinePlacement) => boolean = () => true,
-): ReviewDraft {
-  const anchored = sortedInline(input.placements)
+): ComposedReview {
+  const anchored = input.placements
+    .filter((p): p is InlinePlacement => p.kind === 'inline')
+    .sort((a, b) => bySeverity(a.finding, b.finding))
   const accepted = anchored.filter(inline)
-  const kept = postedInline(input.placements, inline)
+  const kept = accepted.slice(0, MAX_INLINE_COMMENTS)
   const list = (
     heading: string,
     placements: readonly InlinePlacement[],
@@ -157,6 +148,7 @@ export function composeReview(
     commitId: input.headSha,
     body: fitBody(input, comments.length, listed, marker),
     comments,
+    demoted: new Set(anchored.filter((placement) => !kept.includes(placement))),
   }
 }
 
