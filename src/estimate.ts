@@ -7,7 +7,12 @@ import { findPrice, type ModelPrice } from './cost/prices'
 import type { ModelEndpoint } from './llm/client'
 import type { DiffFile } from './diff/model'
 import { promptBudget, requestRules } from './llm/providers'
-import { planCalls, type PromptCall, type PromptContext } from './prompt/build'
+import {
+  planCalls,
+  type Plan,
+  type PromptCall,
+  type PromptContext,
+} from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter, type TokenCounter } from './prompt/tokens'
 import { endpointFor, type LanePlan, type Route } from './route'
@@ -38,10 +43,10 @@ export interface RouteEstimate {
  * Prices planned calls on an endpoint. The first call is assumed to miss
  * the cache; every later one reads the shared prefix from it.
  */
-export function estimateCalls(
+function estimateCalls(
   label: string,
   endpoint: ModelEndpoint,
-  calls: readonly PromptCall[],
+  { calls, tooLarge }: Plan,
   count: TokenCounter,
   pricing: Readonly<Record<string, ModelPrice>>,
   at: Date,
@@ -84,7 +89,7 @@ export function estimateCalls(
     cachedTokens,
     ...(expectedUsd !== undefined ? { expectedUsd } : {}),
     ...(worstUsd !== undefined ? { worstUsd } : {}),
-    tooLarge: [],
+    tooLarge: [...new Set(tooLarge.map((part) => part.path))],
   }
 }
 
@@ -128,20 +133,9 @@ export async function estimateRoutes(
         ),
       },
     )
-    return {
-      ...estimateCalls(
-        label,
-        endpoint,
-        plan.calls,
-        count,
-        settings.pricing,
-        at,
-        {
-          thinking: settings.deepseekThinking,
-        },
-      ),
-      tooLarge: [...new Set(plan.tooLarge.map((part) => part.path))],
-    }
+    return estimateCalls(label, endpoint, plan, count, settings.pricing, at, {
+      thinking: settings.deepseekThinking,
+    })
   }
 
   const estimates: RouteEstimate[] = []

@@ -37,7 +37,12 @@ import {
 } from './llm/client'
 import { reviewedPaths, runCalls, type LaneCall } from './llm/calls'
 import { promptBudget } from './llm/providers'
-import { planCalls, type Plan, type PromptContext } from './prompt/build'
+import {
+  planCalls,
+  type FilePart,
+  type Plan,
+  type PromptContext,
+} from './prompt/build'
 import { INSTRUCTIONS } from './prompt/instructions'
 import { loadTokenCounter } from './prompt/tokens'
 import { postingError, publish, type Published } from './publish'
@@ -305,7 +310,7 @@ export async function review(
   }
 
   const work: LaneCall[] = []
-  const tooLarge: Array<{ path: string; label: string }> = []
+  const tooLarge: FilePart[] = []
   for (const lane of lanes.lanes) {
     const plan = await planFor(lane.endpoint, lane.files)
     tooLarge.push(...plan.tooLarge)

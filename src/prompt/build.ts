@@ -51,10 +51,13 @@ export interface PlanOptions {
 export interface Plan {
   readonly calls: readonly PromptCall[]
   /** Files, or parts of files, too large to fit any call. */
-  readonly tooLarge: ReadonlyArray<{
-    readonly path: string
-    readonly label: string
-  }>
+  readonly tooLarge: readonly FilePart[]
+}
+
+/** A file, or the part of it that starts at `fromLine`. */
+export interface FilePart {
+  readonly path: string
+  readonly fromLine?: number
 }
 
 // Room for the per-call task line and the chat format's own tokens.
@@ -68,14 +71,14 @@ export function planCalls(input: PromptInput, options: PlanOptions): Plan {
   const room = options.maxPromptTokens - fixed
 
   const chunks: Array<{ blocks: Block[]; tokens: number }> = []
-  const tooLarge: Array<{ path: string; label: string }> = []
+  const tooLarge: FilePart[] = []
   let current: (typeof chunks)[number] | undefined
 
   for (const block of orderFiles(input.files).flatMap((file) =>
     fileBlocks(file, room, count),
   )) {
     if (block.tokens > room) {
-      tooLarge.push({ path: block.file.path, label: block.label })
+      tooLarge.push(block.part)
       continue
     }
     if (!current || current.tokens + block.tokens > room) {
@@ -175,7 +178,7 @@ function closing(index: number, count: number): string {
 interface Block {
   /** The file with only the hunks this block shows. */
   readonly file: ReviewFile
-  readonly label: string
+  readonly part: FilePart
   readonly text: string
   readonly tokens: number
 }
@@ -193,7 +196,9 @@ function fileBlocks(
 ): Block[] {
   const whole = renderFile(file, file.hunks)
   const tokens = count(whole)
-  if (tokens <= room) return [{ file, label: file.path, text: whole, tokens }]
+  if (tokens <= room) {
+    return [{ file, part: { path: file.path }, text: whole, tokens }]
+  }
 
   const space = room - count(fileHeader(file))
   const pieces = file.hunks.flatMap((hunk) => splitHunk(hunk, space, count))
@@ -207,7 +212,7 @@ function fileBlocks(
     const first = head.lines.find((line) => line.newLine !== null)
     blocks.push({
       file: { ...file, hunks },
-      label: `${file.path} (from line ${first?.newLine ?? head.newStart})`,
+      part: { path: file.path, fromLine: first?.newLine ?? head.newStart },
       text,
       tokens: count(text),
     })

@@ -5,6 +5,7 @@
  */
 import type { CallOutcome } from '../llm/calls'
 import { findInjectionAttempts } from '../prompt/injection'
+import type { FilePart } from '../prompt/build'
 import type { ReviewScope } from '../scope'
 import type { PullRequestInfo } from '../settings'
 import { codePath, cut } from './text'
@@ -36,7 +37,7 @@ export function unlistedNote(
 export function runNotes(
   pull: PullRequestInfo,
   scope: ReviewScope,
-  tooLarge: ReadonlyArray<{ path: string; label: string }>,
+  tooLarge: readonly FilePart[],
   overBudget: readonly string[],
   outOfTime: readonly string[],
   withheld: readonly string[],
@@ -69,8 +70,9 @@ export function runNotes(
       `Too large for one model call, not reviewed: ` +
         `${list(
           tooLarge.map(
-            // A label is the path, and for part of a file where it starts.
-            (part) => codePath(part.path) + part.label.slice(part.path.length),
+            ({ path, fromLine }) =>
+              codePath(path) +
+              (fromLine === undefined ? '' : ` (from line ${fromLine})`),
           ),
         )}. ` +
         'Raise `max-prompt-tokens` to include them.',
