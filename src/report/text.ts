@@ -39,6 +39,9 @@ export function blockText(text: string, limit = Infinity): string {
   return closeFences(cut(sanitizeModelText(text), limit))
 }
 
+// A fence line, after any indentation and list marker ("- ", "2. ").
+const FENCE_LINE = /^( *(?:(?:[-*+]|\d{1,9}[.)]) +)?)(`{3,}|~{3,})(.*)$/
+
 /**
  * Text with a code fence it left open closed at its end: an unclosed fence
  * would turn the rest of the review, footer included, into code. Fences as
@@ -68,9 +71,6 @@ export function closeFences(text: string): string {
   }
   return open === undefined ? text : `${text}\n${open.indent}${open.run}`
 }
-
-// A fence line, after any indentation and list marker ("- ", "2. ").
-const FENCE_LINE = /^( *(?:(?:[-*+]|\d{1,9}[.)]) +)?)(`{3,}|~{3,})(.*)$/
 
 /**
  * Untrusted text as one line of Markdown, such as a list item or a note:
