@@ -106,9 +106,7 @@ export async function runCalls(
 
   const runOne = async (index: number): Promise<void> => {
     const item = work[index]
-    if (!item) return
-    if (runner.stopped) runner.unmade.push(...item.call.paths)
-    else done[index] = await runner.execute(index, item, 0)
+    if (item) done[index] = await runner.execute(index, item, 0)
   }
   await runOne(0)
   await pool(work.length - 1, Math.max(1, options.parallel), (n) =>
@@ -146,8 +144,21 @@ class Runner {
     return this.#stop
   }
 
-  /** One planned call with whatever retries it needs; [] if not made. */
+  /**
+   * One planned call with whatever retries it needs; [] if not made, and
+   * then its files are unmade.
+   */
   async execute(
+    index: number,
+    item: LaneCall,
+    depth: number,
+  ): Promise<CallOutcome[]> {
+    const made = this.stopped ? [] : await this.#make(index, item, depth)
+    if (made.length === 0) this.unmade.push(...item.call.paths)
+    return made
+  }
+
+  async #make(
     index: number,
     item: LaneCall,
     depth: number,
@@ -161,7 +172,6 @@ class Runner {
         'deadline',
         `Not making call ${index + 1}: the run's deadline has passed.`,
       )
-      this.unmade.push(...call.paths)
       return []
     }
     core.info(
@@ -170,10 +180,7 @@ class Runner {
         `files, about ${formatCount(call.estimatedTokens)} prompt tokens`,
     )
     const first = await this.#attempt(index, lane.endpoint, call)
-    if (!first) {
-      this.unmade.push(...call.paths)
-      return []
-    }
+    if (!first) return []
     const attempts = [first]
     let error = first.result.error
 
@@ -193,10 +200,6 @@ class Runner {
         }
         const rest: CallOutcome[] = []
         for (const part of parts) {
-          if (this.stopped) {
-            this.unmade.push(...part.paths)
-            continue
-          }
           rest.push(
             ...(await this.execute(index, { lane, call: part }, depth + 1)),
           )
