@@ -782,6 +782,17 @@ function redactAssignments(line: string, tally: Tally): string {
  * hunk. Line numbers do not change, so anchors stay valid.
  */
 export function redactFile(file: DiffFile): Redacted<DiffFile> {
+  // A run redacts its files for anchoring and again for the prompt.
+  const known = redactedFiles.get(file)
+  if (known) return known
+  const redacted = redactHunks(file)
+  redactedFiles.set(file, redacted)
+  return redacted
+}
+
+const redactedFiles = new WeakMap<DiffFile, Redacted<DiffFile>>()
+
+function redactHunks(file: DiffFile): Redacted<DiffFile> {
   const counts: Array<Redacted<unknown>['counts']> = []
   const hunks = file.hunks.map((hunk) => {
     // git puts the nearest unindented line above the hunk in its header:
