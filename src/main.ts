@@ -76,13 +76,8 @@ import {
   StandingFindings,
   type Verdict,
 } from './standing'
-import {
-  parseRepositoryConfig,
-  readSettings,
-  type PullRequestInfo,
-  type RepositoryConfig,
-  type Settings,
-} from './settings'
+import { parseRepositoryConfig, type RepositoryConfig } from './repo-config'
+import { readSettings, type PullRequestInfo, type Settings } from './settings'
 
 // Calls after the first run this many at a time: enough to keep a large
 // review short, few enough for providers' concurrency limits.

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
 import * as core from '@actions/core'
-import { DEFAULTS, parseRepositoryConfig, readSettings } from '../src/settings'
+import { parseRepositoryConfig } from '../src/repo-config'
+import { DEFAULTS, readSettings } from '../src/settings'
 
 vi.mock('@actions/core', () => ({ setSecret: vi.fn() }))
 
