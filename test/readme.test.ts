@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readAction, renderReadme } from '../scripts/readme-tables'
@@ -100,20 +100,13 @@ describe('the troubleshooting table', () => {
     'contains text addressed to AI reviewers',
     'did not match the expected shape and',
   ]
-  const source = [
-    'settings',
-    'main',
-    'report/notes',
-    'report/outputs',
-    'gate',
-    'publish',
-    'redact',
-    'llm/client',
-    'llm/calls',
-    'github/octokit',
-    'github/pull-request',
-  ]
-    .map((name) => read(`src/${name}.ts`))
+  // Every message, wherever in src/ it is written.
+  const source = readdirSync(resolve(root, 'src'), {
+    recursive: true,
+    encoding: 'utf8',
+  })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => read(`src/${name}`))
     .join('\n')
   const readme = read('README.md')
   const table = readme.slice(
