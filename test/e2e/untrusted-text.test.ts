@@ -61,6 +61,14 @@ function mentions(markdown: string): string[] {
   return visible(markdown).match(/(?<![A-Za-z0-9])@[A-Za-z0-9][\w-]*/g) ?? []
 }
 
+/** Asserts that no text pings anyone or holds HTML this action did not write. */
+function expectInert(...texts: string[]): void {
+  for (const text of texts) {
+    expect(mentions(text)).toEqual([])
+    expect(foreignHtml(text)).toEqual([])
+  }
+}
+
 describe('untrusted text in the log', () => {
   it('a file name cannot run a workflow command', async () => {
     const spoofed =
@@ -163,10 +171,7 @@ describe('untrusted text in the review and the job summary', () => {
     const body = result.review!.body
     expect(body).toContain('A model call failed (')
     expect(body).toContain('@\u200boctocat <\u200bimg src=//x.io/p.png>')
-    for (const text of [body, result.run.summary]) {
-      expect(mentions(text)).toEqual([])
-      expect(foreignHtml(text)).toEqual([])
-    }
+    expectInert(body, result.run.summary)
   })
 
   it('a finding path with backticks stays inside its code span', async () => {
@@ -181,10 +186,7 @@ describe('untrusted text in the review and the job summary', () => {
       '**``` x`` @\u200bocto-org/security ' +
         '<\u200bimg src=https://x.example/t.png> ``y ```**',
     )
-    for (const text of [body, result.run.summary]) {
-      expect(mentions(text)).toEqual([])
-      expect(foreignHtml(text)).toEqual([])
-    }
+    expectInert(body, result.run.summary)
   })
 
   it('a finding path cannot end the hidden record early', async () => {
@@ -195,8 +197,7 @@ describe('untrusted text in the review and the job summary', () => {
     })
     expect(result.run.exitCode, result.run.stdout).toBe(0)
     const body = result.review!.body
-    expect(mentions(body)).toEqual([])
-    expect(foreignHtml(body)).toEqual([])
+    expectInert(body)
   })
 
   it("the model's summary and comments keep their Markdown but lose their HTML", async () => {
